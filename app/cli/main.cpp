@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.h"
+
+#include <writ/version.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"writ — task-scoped identity for AI agents on PostgreSQL"};
+    app.set_version_flag("--version", std::string("writ ") + writ::kVersion);
+    app.require_subcommand(1);
+    int exitCode = writ::cli::ExitOk;
+    writ::cli::registerCheck(app, exitCode);
+    writ::cli::registerFmt(app, exitCode);
+    writ::cli::registerCatalog(app, exitCode);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : writ::cli::ExitUsage;
+    }
+    return exitCode;
+}

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: Apache-2.0
+# Every external dependency is a Debian package; see scripts/install-deps and docs/building.md.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+
+# libpg_query ships neither a .pc nor a CMake config.
+find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
+find_library(PG_QUERY_LIBRARY pg_query REQUIRED)
+add_library(pg_query::pg_query UNKNOWN IMPORTED)
+set_target_properties(pg_query::pg_query PROPERTIES
+  IMPORTED_LOCATION ${PG_QUERY_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${PG_QUERY_INCLUDE_DIR})
+
+# Standalone Asio is header only.
+find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
+add_library(asio::asio INTERFACE IMPORTED)
+set_target_properties(asio::asio PROPERTIES
+  INTERFACE_INCLUDE_DIRECTORIES ${ASIO_INCLUDE_DIR}
+  INTERFACE_COMPILE_DEFINITIONS ASIO_STANDALONE
+  INTERFACE_LINK_LIBRARIES Threads::Threads)
+
+if(WRIT_BUILD_UI OR WRIT_BUILD_TESTS)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
+endif()
+if(WRIT_BUILD_UI)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Svg SvgWidgets PrintSupport Concurrent Network)
+  find_library(QSCINTILLA_LIBRARY qscintilla2_qt6 REQUIRED)
+  pkg_check_modules(GVC REQUIRED IMPORTED_TARGET libgvc libcgraph)
+endif()
+if(WRIT_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()
