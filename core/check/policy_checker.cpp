@@ -39,7 +39,8 @@ public:
 
 private:
     const catalog::Relation *relation(const QualifiedName &name, const SourceLocation &at, const std::string &usedBy);
-    void checkColumns(const catalog::Relation &rel, const std::vector<std::string> &columns, const SourceLocation &at,
+    /// `listPath` is the source-map path of the list; each item is recorded under listPath/<name>.
+    void checkColumns(const catalog::Relation &rel, const std::vector<std::string> &columns, const std::string &listPath,
                       const std::string &what);
     void checkScope(const policy::Agent &a, const policy::TaskType &t, const policy::Scope &s);
 
@@ -67,7 +68,7 @@ const catalog::Relation *Checker::relation(const QualifiedName &name, const Sour
     return nullptr;
 }
 
-void Checker::checkColumns(const catalog::Relation &rel, const std::vector<std::string> &columns, const SourceLocation &at,
+void Checker::checkColumns(const catalog::Relation &rel, const std::vector<std::string> &columns, const std::string &listPath,
                            const std::string &what)
 {
     const auto names = columnNames(rel);
@@ -77,7 +78,8 @@ void Checker::checkColumns(const catalog::Relation &rel, const std::vector<std::
         std::string hint = "columns of " + rel.qualifiedName() + ": " + joinList(names);
         if (auto near = closestMatch(c, names))
             hint = "did you mean '" + *near + "'? " + hint;
-        m_diag.error("check.unknown-column", "column '" + c + "' in " + what + " does not exist in " + rel.qualifiedName(), hint, at);
+        m_diag.error("check.unknown-column", "column '" + c + "' in " + what + " does not exist in " + rel.qualifiedName(), hint,
+                     m_sources.find(listPath + "/" + c));
     }
 }
 
@@ -101,10 +103,10 @@ void Checker::checkScope(const policy::Agent &a, const policy::TaskType &t, cons
                                                    + s.relation.toString(),
                      "allow only select on it", at);
     if (s.columns)
-        checkColumns(*rel, *s.columns, m_sources.find(path + "/columns"), "the columns of " + owner);
-    checkColumns(*rel, s.updateColumns, m_sources.find(path + "/update_columns"), "update_columns of " + owner);
+        checkColumns(*rel, *s.columns, path + "/columns", "the columns of " + owner);
+    checkColumns(*rel, s.updateColumns, path + "/update_columns", "update_columns of " + owner);
     for (const auto &[column, mask] : s.masks)
-        checkColumns(*rel, {column}, m_sources.find(path + "/mask/" + column), "the masks of " + owner);
+        checkColumns(*rel, {column}, path + "/mask", "the masks of " + owner);
     if (s.rows)
         m_diag.append(checkRowFilter(*s.rows, s.relation, m_catalog, m_sources.find(path + "/rows")));
     if (s.check)

@@ -42,6 +42,8 @@ private:
     SourceLocation atContent(const YAML::Node &node) const;
     void record(const std::string &path, const YAML::Node &node);
     void recordContent(const std::string &path, const YAML::Node &node);
+    /// Records each scalar of a list under path/<value>, so errors about one item point at it.
+    void recordItems(const std::string &path, const YAML::Node &list);
     void error(const YAML::Node &node, std::string code, std::string message, std::string hint = {});
 
     /// Checks that `node` is a mapping with only known keys, each once. Returns false if not a mapping.
@@ -96,6 +98,15 @@ SourceLocation PolicyReader::atContent(const YAML::Node &node) const
 void PolicyReader::record(const std::string &path, const YAML::Node &node)
 {
     m_out.sources.positions[path] = at(node);
+}
+
+void PolicyReader::recordItems(const std::string &path, const YAML::Node &list)
+{
+    if (!list.IsSequence())
+        return;
+    for (const auto &item : list)
+        if (item.IsScalar())
+            record(path + "/" + item.Scalar(), item);
 }
 
 void PolicyReader::recordContent(const std::string &path, const YAML::Node &node)
@@ -646,6 +657,7 @@ void PolicyReader::readScope(const YAML::Node &node, const Agent &agent, const T
                 error(v, "policy.no-columns", what + " lists no columns", "list the columns, or remove `columns:` to allow all");
         }
         record(path + "/columns", v);
+        recordItems(path + "/columns", v);
     }
     auto inColumns = [&](const std::string &c) {
         return !scope.columns || std::find(scope.columns->begin(), scope.columns->end(), c) != scope.columns->end();
@@ -660,6 +672,7 @@ void PolicyReader::readScope(const YAML::Node &node, const Agent &agent, const T
                 error(v, "policy.update-column-not-in-columns", "update column '" + c + "' is not in the columns of " + what,
                       "add it to columns, or remove it from update_columns");
         record(path + "/update_columns", v);
+        recordItems(path + "/update_columns", v);
     }
     if (const auto v = node["rows"]) {
         if (auto s = scalar(v, "rows")) {
