@@ -33,6 +33,10 @@ public:
         : m_text(text), m_file(file), m_out(out)
     {
         m_out.sources.file = file;
+        m_lineStarts.push_back(0);
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n')
+                m_lineStarts.push_back(i + 1);
     }
 
     void read(const YAML::Node &root);
@@ -69,6 +73,7 @@ private:
     Policy &p() { return m_out.policy; }
 
     std::string_view m_text;
+    std::vector<std::size_t> m_lineStarts; ///< byte offset of each line, so a position costs one line's scan, not the file's
     std::string m_file;
     LoadResult &m_out;
 };
@@ -78,8 +83,11 @@ SourceLocation PolicyReader::at(const YAML::Node &node) const
     const YAML::Mark mark = node.Mark();
     if (mark.pos < 0)
         return {m_file, 0, 0};
-    const LineColumn lc = lineColumnAt(m_text, static_cast<std::size_t>(mark.pos));
-    return {m_file, lc.line, lc.column};
+    const std::size_t offset = std::min(static_cast<std::size_t>(mark.pos), m_text.size());
+    const auto next = std::upper_bound(m_lineStarts.begin(), m_lineStarts.end(), offset);
+    const std::size_t start = *(next - 1);
+    const LineColumn lc = lineColumnAt(m_text.substr(start), offset - start);
+    return {m_file, static_cast<int>(next - m_lineStarts.begin()), lc.column};
 }
 
 SourceLocation PolicyReader::atContent(const YAML::Node &node) const
