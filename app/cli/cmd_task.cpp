@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// writ task start|end|reap|list — just-in-time task roles in direct mode (no gateway).
+#include "commands.h"
+
+#include "policy/policy.h"
+#include "tasks/task_manager.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace writ::cli {
+
+namespace {
+
+int reportTaskError(const tasks::TaskError &e, const char *command)
+{
+    std::cerr << "writ task " << command << ": " << e.what() << "\n";
+    return e.kind() == tasks::TaskError::Kind::Refused ? ExitDiagnostics : ExitEnvironment;
+}
+
+} // namespace
+
+void registerTask(CLI::App &app, int &exitCode)
+{
+    CLI::App *task = app.add_subcommand("task", "Start, end, reap and list task instances (just-in-time roles)");
+    task->require_subcommand(1);
+
+    struct StartOptions
+    {
+        std::string db, agent, task, ttl, env, workflow, approvedBy, format = "text";
+        std::vector<std::string> ctx;
+        int connectionLimit = 4;
+    };
+    auto so = std::make_shared<StartOptions>();
+    CLI::App *start = task->add_subcommand("start", "Start a task: create its login role and print how to connect");
+    start->add_option("--db", so->db, "Database (libpq URI) where the policy is deployed")->required();
+    start->add_option("--agent", so->agent, "Agent id")->required();
+    start->add_option("--task", so->task, "Task type id")->required();
+    start->add_option("--ctx", so->ctx, "Context value key=value (repeat for each key)");
+    start->add_option("--ttl", so->ttl, "Lifetime, e.g. 5m (default: the task type's ttl; capped at its max_ttl)");
+    start->add_option("--env", so->env, "Environment the task runs in");
+    start->add_option("--workflow", so->workflow, "Workflow id, recorded for attribution");
+    start->add_option("--approved-by", so->approvedBy, "Approver, for task types with `approval: required`");
+    start->add_option("--connection-limit", so->connectionLimit, "Concurrent connections the task may open")->check(CLI::Range(1, 100));
+    start->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json", "uri"}));
+    start->callback([so, &exitCode] {
+        tasks::TaskRequest request;
+        request.agent = so->agent;
+        request.task = so->task;
+        request.environment = so->env;
+        request.workflow = so->workflow;
+        request.approvedBy = so->approvedBy;
+        request.connectionLimit = so->connectionLimit;
+        for (const auto &kv : so->ctx) {
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0) {
+                std::cerr << "writ task start: --ctx " << kv << " is not key=value\n";
+                exitCode = ExitUsage;
+                return;
+            }
+            if (!request.context.emplace(kv.substr(0, eq), kv.substr(eq + 1)).second) {
+                std::cerr << "writ task start: context key " << kv.substr(0, eq) << " is given twice\n";
+                exitCode = ExitUsage;
+                return;
+            }
+        }
+        if (!so->ttl.empty()) {
+            request.ttl = policy::parseDuration(so->ttl);
+            if (!request.ttl) {
+                std::cerr << "writ task start: --ttl " << so->ttl << " is not a duration (e.g. 30s, 5m, 1h)\n";
+                exitCode = ExitUsage;
+                return;
+            }
+        }
+        try {
+            const tasks::StartedTask t = tasks::startTask(so->db, request);
+            for (const auto &n : t.notices)
+                std::cerr << "note: " << n << "\n";
+            if (so->format == "json") {
+                std::cout << nlohmann::json{{"id", t.id}, {"role", t.role}, {"password", t.password}, {"uri", t.connectionUri},
+                                            {"expires_at", t.expiresAt}, {"ttl_seconds", t.ttl.count()}}
+                                 .dump(2)
+                          << "\n";
+            } else if (so->format == "uri") {
+                std::cout << t.connectionUri << "\n";
+            } else {
+                std::cout << "task " << t.id << " started for " << so->agent << "/" << so->task << ", expires " << t.expiresAt << " ("
+                          << policy::formatDuration(t.ttl) << ")\n"
+                          << "role " << t.role << "\n"
+                          << "connect: " << t.connectionUri << "\n"
+                          << "end it:  writ task end " << t.id << " --db ...\n";
+            }
+            exitCode = ExitOk;
+        } catch (const tasks::TaskError &e) {
+            exitCode = reportTaskError(e, "start");
+        }
+    });
+
+    struct EndOptions
+    {
+        std::string db, id, reason = "ended";
+    };
+    auto eo = std::make_shared<EndOptions>();
+    CLI::App *end = task->add_subcommand("end", "End a task: revoke it, terminate its sessions, drop its role");
+    end->add_option("id", eo->id, "Task id")->required();
+    end->add_option("--db", eo->db, "Database (libpq URI)")->required();
+    end->add_option("--reason", eo->reason, "Why, recorded with the task");
+    end->callback([eo, &exitCode] {
+        try {
+            const int killed = tasks::endTask(eo->db, eo->id, eo->reason);
+            std::cout << "task " << eo->id << " ended; " << killed << " session(s) terminated\n";
+            exitCode = ExitOk;
+        } catch (const tasks::TaskError &e) {
+            exitCode = reportTaskError(e, "end");
+        }
+    });
+
+    auto reapDb = std::make_shared<std::string>();
+    CLI::App *reap = task->add_subcommand("reap", "End every task past its expiry");
+    reap->add_option("--db", *reapDb, "Database (libpq URI)")->required();
+    reap->callback([reapDb, &exitCode] {
+        try {
+            const auto ids = tasks::reapExpiredTasks(*reapDb);
+            std::cout << ids.size() << " expired task(s) ended";
+            for (const auto &id : ids)
+                std::cout << (id == ids.front() ? ": " : ", ") << id;
+            std::cout << "\n";
+            exitCode = ExitOk;
+        } catch (const tasks::TaskError &e) {
+            exitCode = reportTaskError(e, "reap");
+        }
+    });
+
+    struct ListOptions
+    {
+        std::string db, format = "text";
+        bool all = false;
+    };
+    auto lo = std::make_shared<ListOptions>();
+    CLI::App *list = task->add_subcommand("list", "List running tasks (--all: ended ones too)");
+    list->add_option("--db", lo->db, "Database (libpq URI)")->required();
+    list->add_flag("--all", lo->all, "Include ended tasks");
+    list->add_option("--format", lo->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    list->callback([lo, &exitCode] {
+        try {
+            const auto items = tasks::listTasks(lo->db, lo->all);
+            if (lo->format == "json") {
+                nlohmann::json out = nlohmann::json::array();
+                for (const auto &t : items)
+                    out.push_back({{"id", t.id}, {"agent", t.agent}, {"task", t.taskType}, {"role", t.role}, {"created_at", t.createdAt},
+                                   {"expires_at", t.expiresAt}, {"revoked_at", t.revokedAt}, {"revoke_reason", t.revokeReason},
+                                   {"sessions", t.sessions}, {"live", t.live}});
+                std::cout << out.dump(2) << "\n";
+            } else {
+                for (const auto &t : items)
+                    std::cout << t.id << "  " << t.agent << "/" << t.taskType << "  " << (t.live ? "live" : "ended") << "  expires "
+                              << t.expiresAt << "  sessions " << t.sessions
+                              << (t.revokedAt.empty() ? std::string() : "  revoked " + t.revokedAt + " (" + t.revokeReason + ")")
+                              << "\n";
+                std::cout << items.size() << " task(s)\n";
+            }
+            exitCode = ExitOk;
+        } catch (const tasks::TaskError &e) {
+            exitCode = reportTaskError(e, "list");
+        }
+    });
+}
+
+} // namespace writ::cli
