@@ -69,13 +69,17 @@ REVOKE ALL ON ALL TABLES IN SCHEMA writ FROM PUBLIC;
 -- The context of the task whose JIT role is session_user; NULL once expired or revoked, so every
 -- row filter using it then matches nothing. session_user cannot be changed by SET ROLE, and the
 -- function reads a table the task roles cannot write, so the context cannot be forged.
+-- PL/pgSQL rather than SQL: a SECURITY DEFINER SQL function is never inlined and would plan its query on
+-- every call, while PL/pgSQL keeps the plan for the session.
 CREATE OR REPLACE FUNCTION writ.ctx(key text) RETURNS text
-  LANGUAGE sql STABLE SECURITY DEFINER
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT t.context ->> key
-    FROM writ.task t
-   WHERE t.role = session_user AND t.revoked_at IS NULL AND t.expires_at > now()
+BEGIN
+  RETURN (SELECT t.context ->> key
+            FROM writ.task t
+           WHERE t.role = session_user AND t.revoked_at IS NULL AND t.expires_at > now());
+END
 $$;
 
 -- Masks. Each takes text (callers cast) and is IMMUTABLE except where noted.
