@@ -22,5 +22,10 @@ enum ExitCode : int {
 void registerCheck(CLI::App &app, int &exitCode);
 void registerFmt(CLI::App &app, int &exitCode);
 void registerCatalog(CLI::App &app, int &exitCode);
+void registerFloor(CLI::App &app, int &exitCode);
+void registerTask(CLI::App &app, int &exitCode);
+void registerFindings(CLI::App &app, int &exitCode);
+void registerKeys(CLI::App &app, int &exitCode);
+void registerToken(CLI::App &app, int &exitCode);
 
 } // namespace writ::cli

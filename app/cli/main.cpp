@@ -16,6 +16,11 @@ int main(int argc, char **argv)
     writ::cli::registerCheck(app, exitCode);
     writ::cli::registerFmt(app, exitCode);
     writ::cli::registerCatalog(app, exitCode);
+    writ::cli::registerFloor(app, exitCode);
+    writ::cli::registerTask(app, exitCode);
+    writ::cli::registerFindings(app, exitCode);
+    writ::cli::registerKeys(app, exitCode);
+    writ::cli::registerToken(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -9,7 +9,7 @@ namespace writ::catalog {
 
 namespace {
 
-constexpr std::array<std::pair<RelationKind, const char *>, 6> kRelationKindNames{{
+constexpr std::array<std::pair<RelationKind, const char *>, 6> kRelationKindNames {{
     {RelationKind::Table, "table"},
     {RelationKind::PartitionedTable, "partitioned_table"},
     {RelationKind::View, "view"},
@@ -45,8 +45,8 @@ const Relation *Catalog::findRelation(std::string_view schema, std::string_view 
                 return &r;
         }
     }
-    const auto it = std::find_if(relations.begin(), relations.end(),
-                                 [&](const Relation &r) { return r.schema == schema && r.name == name; });
+    const auto it = std::find_if(
+        relations.begin(), relations.end(), [&](const Relation &r) { return r.schema == schema && r.name == name; });
     return it == relations.end() ? nullptr : &*it;
 }
 
@@ -72,9 +72,9 @@ void Catalog::reindex()
 bool Catalog::operator==(const Catalog &other) const
 {
     // The name index is derived data; two catalogs are equal when what they describe is.
-    return database == other.database && serverVersion == other.serverVersion
-        && serverVersionNum == other.serverVersionNum && schemas == other.schemas && relations == other.relations
-        && roles == other.roles && functions == other.functions && defaultAcls == other.defaultAcls;
+    return database == other.database && serverVersion == other.serverVersion && serverVersionNum == other.serverVersionNum
+        && schemas == other.schemas && relations == other.relations && roles == other.roles && functions == other.functions
+        && defaultAcls == other.defaultAcls;
 }
 
 const char *toString(RelationKind k)

@@ -13,21 +13,21 @@ class CatalogError : public std::runtime_error
 {
 public:
     enum class Kind {
-        Unreachable,      ///< no server answered at host:port (or it timed out)
-        Authentication,   ///< the server refused the credentials
-        DatabaseMissing,  ///< the named database does not exist
+        Unreachable, ///< no server answered at host:port (or it timed out)
+        Authentication, ///< the server refused the credentials
+        DatabaseMissing, ///< the named database does not exist
         PermissionDenied, ///< connected, but a catalog could not be read
-        Unsupported,      ///< server version too old
-        Query,            ///< any other server-side error while introspecting
-        Malformed,        ///< a catalog snapshot that is not valid JSON or has the wrong shape
-        Io,               ///< a snapshot file could not be read or written
+        Unsupported, ///< server version too old
+        Query, ///< any other server-side error while introspecting
+        Malformed, ///< a catalog snapshot that is not valid JSON or has the wrong shape
+        Io, ///< a snapshot file could not be read or written
         Other,
     };
 
     explicit CatalogError(const std::string &message, Kind kind = Kind::Other)
-        : std::runtime_error(message), m_kind(kind)
-    {
-    }
+        : std::runtime_error(message)
+        , m_kind(kind)
+    { }
 
     Kind kind() const noexcept { return m_kind; }
 

@@ -142,15 +142,23 @@ ojson functionToJson(const Function &f)
 const char *typeName(const json &j)
 {
     switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null:
+        return "null";
+    case json::value_t::object:
+        return "an object";
+    case json::value_t::array:
+        return "an array";
+    case json::value_t::string:
+        return "a string";
+    case json::value_t::boolean:
+        return "a boolean";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    default: return "an unsupported value";
+    case json::value_t::number_unsigned:
+        return "an integer";
+    case json::value_t::number_float:
+        return "a number";
+    default:
+        return "an unsupported value";
     }
 }
 
@@ -162,7 +170,10 @@ const char *typeName(const json &j)
 class Node
 {
 public:
-    Node(const json &value, std::string path) : m_value(value), m_path(std::move(path)) {}
+    Node(const json &value, std::string path)
+        : m_value(value)
+        , m_path(std::move(path))
+    { }
 
     const json &value() const { return m_value; }
     const std::string &path() const { return m_path; }
@@ -278,9 +289,10 @@ Relation relationFrom(const Node &n)
         kind.expect(k->is_string(), "a string");
         const auto parsed = parseRelationKind(k->get<std::string>());
         if (!parsed)
-            shapeError(kind.path(), "unknown relation kind \"" + k->get<std::string>()
-                                        + "\"; expected table, partitioned_table, view, materialized_view, "
-                                          "foreign_table or sequence");
+            shapeError(kind.path(),
+                "unknown relation kind \"" + k->get<std::string>()
+                    + "\"; expected table, partitioned_table, view, materialized_view, "
+                      "foreign_table or sequence");
         r.kind = *parsed;
     }
     r.owner = n.string("owner");
@@ -365,18 +377,19 @@ Catalog catalogFrom(const json &doc)
 {
     const Node root(doc, "");
     if (!doc.is_object())
-        shapeError("top level", std::string("expected an object, got ") + typeName(doc)
-                                    + "; a catalog snapshot looks like {\"writ_catalog\": 1, ...}");
+        shapeError("top level",
+            std::string("expected an object, got ") + typeName(doc)
+                + "; a catalog snapshot looks like {\"writ_catalog\": 1, ...}");
     const json *version = root.member("writ_catalog", false);
     if (!version)
         throw CatalogError("catalog snapshot: missing \"writ_catalog\" format version: this is not a Writ catalog "
                            "snapshot (write one with `writ catalog --db URL -o FILE`)",
-                           K::Malformed);
+            K::Malformed);
     root.child("writ_catalog", *version).expect(version->is_number_integer(), "an integer");
     if (version->get<long long>() != kCatalogFormatVersion)
         throw CatalogError("catalog snapshot: format version " + version->dump() + " is not supported (this Writ reads "
-                               + std::to_string(kCatalogFormatVersion) + "); re-create the snapshot with this version",
-                           K::Malformed);
+                + std::to_string(kCatalogFormatVersion) + "); re-create the snapshot with this version",
+            K::Malformed);
 
     Catalog cat;
     cat.database = root.string("database");
@@ -463,9 +476,8 @@ Catalog catalogFromJson(std::string_view text)
             reason = reason.substr(pos + 2);
         const bool truncated = offset >= text.size();
         throw CatalogError("catalog snapshot is not valid JSON at line " + std::to_string(at.line) + ", column "
-                               + std::to_string(at.column) + ": " + reason
-                               + (truncated ? " (the file looks truncated)" : ""),
-                           K::Malformed);
+                + std::to_string(at.column) + ": " + reason + (truncated ? " (the file looks truncated)" : ""),
+            K::Malformed);
     }
     try {
         return catalogFrom(doc);

@@ -22,7 +22,7 @@ struct IntrospectOptions
     bool includeAllFunctions = false;
     /// How long a catalog query may wait for a lock (pg_get_viewdef locks the tables a view reads,
     /// so a long DDL transaction elsewhere would otherwise stall introspection).
-    std::chrono::milliseconds lockTimeout{30000};
+    std::chrono::milliseconds lockTimeout {30000};
     /// Called before each step ("connecting", "reading relations", ...); for progress displays.
     std::function<void(std::string_view step)> progress;
 };
@@ -31,8 +31,8 @@ struct IntrospectOptions
 struct IntrospectStats
 {
     int queries = 0; ///< catalog queries sent (BEGIN/COMMIT not counted)
-    std::chrono::milliseconds connectTime{0};
-    std::chrono::milliseconds queryTime{0}; ///< from BEGIN to COMMIT
+    std::chrono::milliseconds connectTime {0};
+    std::chrono::milliseconds queryTime {0}; ///< from BEGIN to COMMIT
 };
 
 /// The catalog queries introspect() runs, whatever the database holds.
@@ -42,8 +42,7 @@ inline constexpr int kIntrospectQueryCount = 9;
 /// reads the catalog and disconnects. Throws CatalogError — nothing else — with a message
 /// that says what to fix: unreachable server, failed authentication, missing database,
 /// permission denied on a catalog, unsupported server version.
-Catalog introspect(const std::string &libpqUri, const IntrospectOptions &options = {},
-                   IntrospectStats *stats = nullptr);
+Catalog introspect(const std::string &libpqUri, const IntrospectOptions &options = {}, IntrospectStats *stats = nullptr);
 
 /// The connection string introspect() uses: `libpqUri` plus connect_timeout=10 unless it sets one.
 /// Throws CatalogError when libpq cannot parse it.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace writ::compile {
 
@@ -34,6 +35,7 @@ public:
     {
         if (m_last)
             m_applied = m_last->state;
+        keepOnlyThisDatabasesRoles();
     }
 
     Plan run();
@@ -60,6 +62,20 @@ private:
 
     void planPolicies();
     void planViews();
+
+    /// Roles are cluster-wide, deployments are per database: a task-type role another database's policy
+    /// created is not this database's to drop. Only roles this policy wants or this database's last
+    /// deployment created (and their memberships) take part in the plan; grants in this database still do.
+    void keepOnlyThisDatabasesRoles()
+    {
+        std::set<std::string> ours;
+        for (const auto &r : m_desired.roles)
+            ours.insert(r.name);
+        for (const auto &r : m_applied.roles)
+            ours.insert(r.name);
+        std::erase_if(m_live.roles, [&](const RoleFact &r) { return !ours.count(r.name); });
+        std::erase_if(m_live.memberships, [&](const MembershipFact &m) { return !ours.count(m.member); });
+    }
 
     const DesiredState &m_desired;
     const catalog::Catalog &m_catalog;
@@ -202,6 +218,13 @@ Plan Planner::run()
         if (std::any_of(m_dropSchemas.begin(), m_dropSchemas.end(), [&](const PlanStep &s) { return s.sql == dropSql(SchemaFact{g.schema}); }))
             continue;
         add(m_revokes, dropSql(g), "revoke " + describe(g), Risk::Low, addedByHand(m_applied.grants, g));
+        // REVOKE of a table-wide privilege also revokes that privilege on every column: grant the
+        // column privileges the policy wants again, or the next plan finds them missing.
+        if (!g.relation.empty() && g.column.empty())
+            for (const auto &d : m_desired.grants)
+                if (!d.column.empty() && d.role == g.role && d.schema == g.schema && d.relation == g.relation
+                    && d.privilege == g.privilege && contains(m_live.grants, d))
+                    add(m_grants, createSql(d), "grant " + describe(d) + " again (the table-wide REVOKE removes it too)", Risk::Low, false);
     }
     for (const auto &p : m_desired.publicReplacements)
         add(m_public, createSql(p), "replace PUBLIC's " + p.privilege + " on " + p.schema + "." + p.relation + " by explicit grants",

@@ -42,9 +42,9 @@ QString missingDsnMessage(const char *var)
 }
 
 // Fails the calling test slot (QFAIL returns from it) when the variable is missing.
-#define REQUIRE_DSN(var, envName)                                                                                      \
-    const std::string var = qEnvironmentVariable(envName).toStdString();                                              \
-    if (var.empty())                                                                                                   \
+#define REQUIRE_DSN(var, envName)                                                                                                \
+    const std::string var = qEnvironmentVariable(envName).toStdString();                                                         \
+    if (var.empty())                                                                                                             \
         QFAIL(qPrintable(missingDsnMessage(envName)));
 
 // ---------------------------------------------------------------------------------------------
@@ -104,7 +104,8 @@ std::string runSql(const std::string &conninfo, const std::vector<std::string> &
 {
     PGconn *conn = PQconnectdb(conninfo.c_str());
     std::string error;
-    PQsetNoticeProcessor(conn, [](void *, const char *) {}, nullptr); // "does not exist, skipping"
+    PQsetNoticeProcessor(
+        conn, [](void *, const char *) {}, nullptr); // "does not exist, skipping"
     if (PQstatus(conn) != CONNECTION_OK) {
         error = PQerrorMessage(conn);
     } else {
@@ -126,7 +127,7 @@ std::string runSql(const std::string &conninfo, const std::vector<std::string> &
 int freePort()
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
@@ -157,8 +158,9 @@ std::optional<CatalogError> introspectError(const std::string &conninfo)
 std::set<std::string> rolesCreatedIn(const QString &dir)
 {
     std::set<std::string> roles;
-    static const QRegularExpression re(QStringLiteral("\\bCREATE\\s+(?:ROLE|USER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?([A-Za-z_][A-Za-z0-9_$]*)"),
-                                       QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re(
+        QStringLiteral("\\bCREATE\\s+(?:ROLE|USER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?([A-Za-z_][A-Za-z0-9_$]*)"),
+        QRegularExpression::CaseInsensitiveOption);
     const QDir d(dir);
     for (const QString &name : d.entryList({"*.sql"}, QDir::Files)) {
         QFile f(d.filePath(name));
@@ -194,9 +196,8 @@ Catalog normalized(Catalog c, const std::string &dataset, const std::set<std::st
     std::erase_if(c.relations, [](const Relation &r) { return isWritManaged(r.schema); });
     std::erase_if(c.functions, [](const Function &f) { return isWritManaged(f.schema); });
     std::erase_if(c.defaultAcls, [](const DefaultAcl &d) { return isWritManaged(d.role) || isWritManaged(d.schema); });
-    const auto stripAcl = [](std::vector<AclItem> &acl) {
-        std::erase_if(acl, [](const AclItem &a) { return isWritManaged(a.grantee); });
-    };
+    const auto stripAcl
+        = [](std::vector<AclItem> &acl) { std::erase_if(acl, [](const AclItem &a) { return isWritManaged(a.grantee); }); };
     for (Schema &s : c.schemas)
         stripAcl(s.acl);
     for (Function &f : c.functions)
@@ -256,7 +257,7 @@ QString checkGolden(const Catalog &live, const QString &goldenPath)
     if (expected == actual)
         return {};
     return "live catalog differs from " + goldenPath + "\n" + firstDifference(expected, actual)
-         + "If the dataset changed on purpose, rerun with WRIT_UPDATE_GOLDEN=1 and review the diff.";
+        + "If the dataset changed on purpose, rerun with WRIT_UPDATE_GOLDEN=1 and review the diff.";
 }
 
 struct Introspected
@@ -277,8 +278,8 @@ Introspected introspectWithStats(const std::string &dsn)
 
 bool hasAcl(const std::vector<AclItem> &acl, const std::string &grantee, const std::string &privilege)
 {
-    return std::any_of(acl.begin(), acl.end(),
-                       [&](const AclItem &a) { return a.grantee == grantee && a.privilege == privilege; });
+    return std::any_of(
+        acl.begin(), acl.end(), [&](const AclItem &a) { return a.grantee == grantee && a.privilege == privilege; });
 }
 
 const Relation *findByName(const Catalog &c, const std::string &name)
@@ -303,7 +304,9 @@ struct Cleanup
 struct HeldConnection
 {
     PGconn *conn = nullptr;
-    explicit HeldConnection(const std::string &conninfo) : conn(PQconnectdb(conninfo.c_str())) {}
+    explicit HeldConnection(const std::string &conninfo)
+        : conn(PQconnectdb(conninfo.c_str()))
+    { }
     ~HeldConnection() { PQfinish(conn); }
     bool ok() const { return PQstatus(conn) == CONNECTION_OK; }
     std::string exec(const std::string &sql)
@@ -317,8 +320,8 @@ struct HeldConnection
 
 const AclItem *findAcl(const std::vector<AclItem> &acl, const std::string &grantee, const std::string &privilege)
 {
-    const auto it = std::find_if(acl.begin(), acl.end(),
-                                 [&](const AclItem &a) { return a.grantee == grantee && a.privilege == privilege; });
+    const auto it = std::find_if(
+        acl.begin(), acl.end(), [&](const AclItem &a) { return a.grantee == grantee && a.privilege == privilege; });
     return it == acl.end() ? nullptr : &*it;
 }
 
@@ -340,9 +343,9 @@ private slots:
         REQUIRE_DSN(dsn, "WRIT_TEST_DEMO_DSN");
         const Introspected r = introspectWithStats(dsn);
         const Catalog &c = r.catalog;
-        qInfo("demo: %zu relations, %zu roles, %d queries, connect %lld ms, queries %lld ms", c.relations.size(),
-              c.roles.size(), r.stats.queries, static_cast<long long>(r.stats.connectTime.count()),
-              static_cast<long long>(r.stats.queryTime.count()));
+        qInfo("demo: %zu relations, %zu roles, %d queries, connect %lld ms, queries %lld ms", c.relations.size(), c.roles.size(),
+            r.stats.queries, static_cast<long long>(r.stats.connectTime.count()),
+            static_cast<long long>(r.stats.queryTime.count()));
         QVERIFY(r.stats.queries <= 10);
         QCOMPARE(r.stats.queries, kIntrospectQueryCount);
         QVERIFY(c.serverVersionNum >= 150000);
@@ -363,8 +366,8 @@ private slots:
         QVERIFY2(!c.findRole("pg_read_all_data"), "built-in pg_* roles must not be listed");
 
         const QString root = QString(WRIT_SOURCE_DIR) + "/resources/demo";
-        const QString failure = checkGolden(normalized(c, "supportdesk", rolesCreatedIn(root)),
-                                            QString(WRIT_TEST_DATA_DIR) + "/catalog/supportdesk.json");
+        const QString failure = checkGolden(
+            normalized(c, "supportdesk", rolesCreatedIn(root)), QString(WRIT_TEST_DATA_DIR) + "/catalog/supportdesk.json");
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
     }
 
@@ -374,16 +377,16 @@ private slots:
         const Introspected r = introspectWithStats(dsn);
         const Catalog &c = r.catalog;
         qInfo("pagila: %zu relations, %zu functions, %d queries, connect %lld ms, queries %lld ms", c.relations.size(),
-              c.functions.size(), r.stats.queries, static_cast<long long>(r.stats.connectTime.count()),
-              static_cast<long long>(r.stats.queryTime.count()));
+            c.functions.size(), r.stats.queries, static_cast<long long>(r.stats.connectTime.count()),
+            static_cast<long long>(r.stats.queryTime.count()));
         QCOMPARE(r.stats.queries, kIntrospectQueryCount);
         QCOMPARE(q(c.database), QString("pagila"));
 
         const Relation *payment = c.findRelation("public", "payment");
         QVERIFY(payment);
         QCOMPARE(payment->kind, RelationKind::PartitionedTable);
-        const auto partitions = std::count_if(c.relations.begin(), c.relations.end(),
-                                              [](const Relation &rel) { return rel.partitionOf == "public.payment"; });
+        const auto partitions = std::count_if(
+            c.relations.begin(), c.relations.end(), [](const Relation &rel) { return rel.partitionOf == "public.payment"; });
         QVERIFY2(partitions >= 2, "expected partitions of public.payment with partitionOf set");
         const Relation *jan = c.findRelation("public", "payment_p2022_01");
         QVERIFY(jan);
@@ -404,24 +407,24 @@ private slots:
 
         const Relation *rental = c.findRelation("public", "rental");
         QVERIFY(rental);
-        QCOMPARE(rental->primaryKey, std::vector<std::string>{"rental_id"});
+        QCOMPARE(rental->primaryKey, std::vector<std::string> {"rental_id"});
         const auto fk = std::find_if(rental->foreignKeys.begin(), rental->foreignKeys.end(),
-                                     [](const ForeignKey &f) { return f.refRelation == "customer"; });
+            [](const ForeignKey &f) { return f.refRelation == "customer"; });
         QVERIFY(fk != rental->foreignKeys.end());
-        QCOMPARE(fk->columns, std::vector<std::string>{"customer_id"});
-        QCOMPARE(fk->refColumns, std::vector<std::string>{"customer_id"});
+        QCOMPARE(fk->columns, std::vector<std::string> {"customer_id"});
+        QCOMPARE(fk->refColumns, std::vector<std::string> {"customer_id"});
 
         // A table never granted anything still shows its owner's privileges.
         QVERIFY(hasAcl(c.findRelation("public", "actor")->acl, "postgres", "SELECT"));
 
-        const auto rewards = std::find_if(c.functions.begin(), c.functions.end(),
-                                          [](const Function &f) { return f.name == "rewards_report"; });
+        const auto rewards
+            = std::find_if(c.functions.begin(), c.functions.end(), [](const Function &f) { return f.name == "rewards_report"; });
         QVERIFY2(rewards != c.functions.end(), "SECURITY DEFINER function rewards_report missing");
         QVERIFY(rewards->securityDefiner);
         QCOMPARE(q(rewards->language), QString("plpgsql"));
         QVERIFY(hasAcl(rewards->acl, "", "EXECUTE")); // the default every function starts with
         QVERIFY2(std::all_of(c.functions.begin(), c.functions.end(), [](const Function &f) { return f.securityDefiner; }),
-                 "only SECURITY DEFINER functions are read by default");
+            "only SECURITY DEFINER functions are read by default");
 
         const QString failure = checkGolden(normalized(c, "pagila", {}), QString(WRIT_TEST_DATA_DIR) + "/catalog/pagila.json");
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
@@ -434,54 +437,56 @@ private slots:
         REQUIRE_DSN(admin, "WRIT_TEST_ADMIN_DSN");
         const std::string db = kFeaturesDb;
         const std::vector<std::string> drop = {"DROP DATABASE IF EXISTS " + db + " WITH (FORCE)",
-                                               "DROP ROLE IF EXISTS writ_tst_cat_agent, writ_tst_cat_admin, writ_tst_cat_owner"};
-        Cleanup cleanup{admin, drop};
+            "DROP ROLE IF EXISTS writ_tst_cat_agent, writ_tst_cat_admin, writ_tst_cat_owner"};
+        Cleanup cleanup {admin, drop};
         std::string err = runSql(admin, drop);
         QVERIFY2(err.empty(), err.c_str());
-        err = runSql(admin, {
-            "CREATE DATABASE " + db,
-            "CREATE ROLE writ_tst_cat_owner NOLOGIN",
-            "CREATE ROLE writ_tst_cat_agent LOGIN NOINHERIT CONNECTION LIMIT 3 VALID UNTIL '2031-02-03 04:05:06+00' "
-            "IN ROLE writ_tst_cat_owner",
-            "COMMENT ON ROLE writ_tst_cat_agent IS 'an agent'",
-            "CREATE ROLE writ_tst_cat_admin NOLOGIN BYPASSRLS CREATEROLE CREATEDB",
-        });
+        err = runSql(admin,
+            {
+                "CREATE DATABASE " + db,
+                "CREATE ROLE writ_tst_cat_owner NOLOGIN",
+                "CREATE ROLE writ_tst_cat_agent LOGIN NOINHERIT CONNECTION LIMIT 3 VALID UNTIL '2031-02-03 04:05:06+00' "
+                "IN ROLE writ_tst_cat_owner",
+                "COMMENT ON ROLE writ_tst_cat_agent IS 'an agent'",
+                "CREATE ROLE writ_tst_cat_admin NOLOGIN BYPASSRLS CREATEROLE CREATEDB",
+            });
         QVERIFY2(err.empty(), err.c_str());
-        err = runSql(overrideConninfo(admin, {{"dbname", db}}), {
-            "CREATE SCHEMA app AUTHORIZATION writ_tst_cat_owner",
-            "GRANT USAGE ON SCHEMA app TO writ_tst_cat_agent",
-            "CREATE TABLE app.t (id int PRIMARY KEY, secret text, gone int, tenant int NOT NULL)",
-            "ALTER TABLE app.t DROP COLUMN gone",
-            "COMMENT ON TABLE app.t IS 'tenants'' rows'",
-            "ALTER TABLE app.t ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE app.t FORCE ROW LEVEL SECURITY",
-            "CREATE POLICY p_sel ON app.t FOR SELECT TO writ_tst_cat_agent, writ_tst_cat_admin USING (tenant = 1)",
-            "CREATE POLICY p_ins ON app.t AS RESTRICTIVE FOR INSERT WITH CHECK (tenant > 0)",
-            "CREATE POLICY p_all ON app.t USING (true) WITH CHECK (tenant <> 2)",
-            "CREATE POLICY p_upd ON app.t FOR UPDATE TO writ_tst_cat_agent USING (id > 0)",
-            "CREATE POLICY p_del ON app.t FOR DELETE TO writ_tst_cat_agent USING (id < 0)",
-            "GRANT SELECT (id, tenant), UPDATE (tenant) ON app.t TO writ_tst_cat_agent",
-            "GRANT SELECT ON app.t TO writ_tst_cat_admin WITH GRANT OPTION",
-            "CREATE VIEW app.v WITH (security_barrier) AS SELECT id FROM app.t",
-            "CREATE VIEW app.vi WITH (security_invoker = on) AS SELECT id FROM app.t",
-            "CREATE MATERIALIZED VIEW app.mv AS SELECT 1 AS x WITH NO DATA",
-            "CREATE TABLE app.parted (id int, k int, PRIMARY KEY (id, k)) PARTITION BY RANGE (k)",
-            "CREATE TABLE app.parted_1 PARTITION OF app.parted FOR VALUES FROM (0) TO (10)",
-            "CREATE TABLE app.parted_2 PARTITION OF app.parted FOR VALUES FROM (10) TO (20)",
-            // References a partitioned table: PostgreSQL clones this constraint per referenced partition.
-            "CREATE TABLE app.ref (id int, k int, CONSTRAINT ref_fk FOREIGN KEY (id, k) REFERENCES app.parted (id, k))",
-            "CREATE FOREIGN DATA WRAPPER writ_tst_dummy",
-            "CREATE SERVER writ_tst_srv FOREIGN DATA WRAPPER writ_tst_dummy",
-            "CREATE FOREIGN TABLE app.ft (a int) SERVER writ_tst_srv",
-            "CREATE SEQUENCE app.s",
-            "CREATE FUNCTION app.f(a int, b text DEFAULT 'x') RETURNS int LANGUAGE sql STABLE SECURITY DEFINER "
-            "SET search_path = pg_catalog, pg_temp AS 'SELECT 1'",
-            "REVOKE ALL ON FUNCTION app.f(int, text) FROM PUBLIC",
-            "GRANT EXECUTE ON FUNCTION app.f(int, text) TO writ_tst_cat_agent",
-            "CREATE FUNCTION app.g() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'",
-            "ALTER DEFAULT PRIVILEGES FOR ROLE writ_tst_cat_owner IN SCHEMA app GRANT SELECT ON TABLES TO writ_tst_cat_agent",
-            "ALTER DEFAULT PRIVILEGES FOR ROLE writ_tst_cat_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
-        });
+        err = runSql(overrideConninfo(admin, {{"dbname", db}}),
+            {
+                "CREATE SCHEMA app AUTHORIZATION writ_tst_cat_owner",
+                "GRANT USAGE ON SCHEMA app TO writ_tst_cat_agent",
+                "CREATE TABLE app.t (id int PRIMARY KEY, secret text, gone int, tenant int NOT NULL)",
+                "ALTER TABLE app.t DROP COLUMN gone",
+                "COMMENT ON TABLE app.t IS 'tenants'' rows'",
+                "ALTER TABLE app.t ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE app.t FORCE ROW LEVEL SECURITY",
+                "CREATE POLICY p_sel ON app.t FOR SELECT TO writ_tst_cat_agent, writ_tst_cat_admin USING (tenant = 1)",
+                "CREATE POLICY p_ins ON app.t AS RESTRICTIVE FOR INSERT WITH CHECK (tenant > 0)",
+                "CREATE POLICY p_all ON app.t USING (true) WITH CHECK (tenant <> 2)",
+                "CREATE POLICY p_upd ON app.t FOR UPDATE TO writ_tst_cat_agent USING (id > 0)",
+                "CREATE POLICY p_del ON app.t FOR DELETE TO writ_tst_cat_agent USING (id < 0)",
+                "GRANT SELECT (id, tenant), UPDATE (tenant) ON app.t TO writ_tst_cat_agent",
+                "GRANT SELECT ON app.t TO writ_tst_cat_admin WITH GRANT OPTION",
+                "CREATE VIEW app.v WITH (security_barrier) AS SELECT id FROM app.t",
+                "CREATE VIEW app.vi WITH (security_invoker = on) AS SELECT id FROM app.t",
+                "CREATE MATERIALIZED VIEW app.mv AS SELECT 1 AS x WITH NO DATA",
+                "CREATE TABLE app.parted (id int, k int, PRIMARY KEY (id, k)) PARTITION BY RANGE (k)",
+                "CREATE TABLE app.parted_1 PARTITION OF app.parted FOR VALUES FROM (0) TO (10)",
+                "CREATE TABLE app.parted_2 PARTITION OF app.parted FOR VALUES FROM (10) TO (20)",
+                // References a partitioned table: PostgreSQL clones this constraint per referenced partition.
+                "CREATE TABLE app.ref (id int, k int, CONSTRAINT ref_fk FOREIGN KEY (id, k) REFERENCES app.parted (id, k))",
+                "CREATE FOREIGN DATA WRAPPER writ_tst_dummy",
+                "CREATE SERVER writ_tst_srv FOREIGN DATA WRAPPER writ_tst_dummy",
+                "CREATE FOREIGN TABLE app.ft (a int) SERVER writ_tst_srv",
+                "CREATE SEQUENCE app.s",
+                "CREATE FUNCTION app.f(a int, b text DEFAULT 'x') RETURNS int LANGUAGE sql STABLE SECURITY DEFINER "
+                "SET search_path = pg_catalog, pg_temp AS 'SELECT 1'",
+                "REVOKE ALL ON FUNCTION app.f(int, text) FROM PUBLIC",
+                "GRANT EXECUTE ON FUNCTION app.f(int, text) TO writ_tst_cat_agent",
+                "CREATE FUNCTION app.g() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'",
+                "ALTER DEFAULT PRIVILEGES FOR ROLE writ_tst_cat_owner IN SCHEMA app GRANT SELECT ON TABLES TO writ_tst_cat_agent",
+                "ALTER DEFAULT PRIVILEGES FOR ROLE writ_tst_cat_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+            });
         QVERIFY2(err.empty(), err.c_str());
 
         IntrospectStats stats;
@@ -517,7 +522,7 @@ private slots:
                         &upd = t->policies[4];
         QCOMPARE(q(all.name), QString("p_all"));
         QCOMPARE(q(all.command), QString("ALL"));
-        QCOMPARE(all.roles, std::vector<std::string>{"public"});
+        QCOMPARE(all.roles, std::vector<std::string> {"public"});
         QCOMPARE(q(all.usingExpr), QString("true"));
         QCOMPARE(q(all.checkExpr), QString("(tenant <> 2)"));
         QCOMPARE(q(del.command), QString("DELETE"));
@@ -527,10 +532,10 @@ private slots:
         QCOMPARE(q(ins.checkExpr), QString("(tenant > 0)"));
         QCOMPARE(q(sel.command), QString("SELECT"));
         QVERIFY(sel.permissive);
-        QCOMPARE(sel.roles, (std::vector<std::string>{"writ_tst_cat_admin", "writ_tst_cat_agent"})); // sorted
+        QCOMPARE(sel.roles, (std::vector<std::string> {"writ_tst_cat_admin", "writ_tst_cat_agent"})); // sorted
         QCOMPARE(q(sel.usingExpr), QString("(tenant = 1)"));
         QCOMPARE(q(upd.command), QString("UPDATE"));
-        QCOMPARE(upd.roles, std::vector<std::string>{"writ_tst_cat_agent"});
+        QCOMPARE(upd.roles, std::vector<std::string> {"writ_tst_cat_agent"});
 
         const Relation *v = c.findRelation("app", "v");
         QVERIFY(v && v->kind == RelationKind::View && v->securityBarrier && !v->securityInvoker);
@@ -542,7 +547,7 @@ private slots:
         QCOMPARE(c.findRelation("app", "s")->kind, RelationKind::Sequence);
         QVERIFY(findAcl(c.findRelation("app", "s")->acl, "postgres", "USAGE"));
         QCOMPARE(c.findRelation("app", "parted")->kind, RelationKind::PartitionedTable);
-        QCOMPARE(c.findRelation("app", "parted")->primaryKey, (std::vector<std::string>{"id", "k"}));
+        QCOMPARE(c.findRelation("app", "parted")->primaryKey, (std::vector<std::string> {"id", "k"}));
         QCOMPARE(q(c.findRelation("app", "parted_2")->partitionOf), QString("app.parted"));
         QVERIFY(c.findRelation("app", "parted")->partitionOf.empty());
         const Relation *ref = c.findRelation("app", "ref");
@@ -550,7 +555,7 @@ private slots:
         QCOMPARE(ref->foreignKeys.size(), std::size_t(1)); // not one per referenced partition
         QCOMPARE(q(ref->foreignKeys[0].name), QString("ref_fk"));
         QCOMPARE(q(ref->foreignKeys[0].refRelation), QString("parted"));
-        QCOMPARE(ref->foreignKeys[0].refColumns, (std::vector<std::string>{"id", "k"}));
+        QCOMPARE(ref->foreignKeys[0].refColumns, (std::vector<std::string> {"id", "k"}));
 
         QCOMPARE(c.functions.size(), std::size_t(1)); // app.g is not SECURITY DEFINER
         const Function &f = c.functions[0];
@@ -558,7 +563,7 @@ private slots:
         QCOMPARE(q(f.returns), QString("integer"));
         QCOMPARE(q(f.language), QString("sql"));
         QCOMPARE(q(f.volatility), QString("stable"));
-        QCOMPARE(f.config, std::vector<std::string>{"search_path=pg_catalog, pg_temp"});
+        QCOMPARE(f.config, std::vector<std::string> {"search_path=pg_catalog, pg_temp"});
         QVERIFY(!findAcl(f.acl, "", "EXECUTE"));
         QVERIFY(findAcl(f.acl, "writ_tst_cat_agent", "EXECUTE"));
 
@@ -569,11 +574,11 @@ private slots:
         QCOMPARE(agent->connectionLimit, 3);
         QVERIFY(agent->validUntil);
         QCOMPARE(q(*agent->validUntil), QString("2031-02-03T04:05:06Z"));
-        QCOMPARE(agent->memberOf, std::vector<std::string>{"writ_tst_cat_owner"});
+        QCOMPARE(agent->memberOf, std::vector<std::string> {"writ_tst_cat_owner"});
         QCOMPARE(q(agent->comment), QString("an agent"));
         const Role *adminRole = c.findRole("writ_tst_cat_admin");
         QVERIFY(adminRole && adminRole->bypassRls && adminRole->createRole && adminRole->createDb && !adminRole->login
-                && !adminRole->superuser);
+            && !adminRole->superuser);
 
         QCOMPARE(c.defaultAcls.size(), std::size_t(2));
         QCOMPARE(q(c.defaultAcls[0].schema), QString("")); // every schema sorts first
@@ -666,7 +671,7 @@ private slots:
         qunsetenv("PGCONNECT_TIMEOUT");
         QCOMPARE(q(withConnectTimeout("postgresql://h/db")), QString("postgresql://h/db?connect_timeout=10"));
         QCOMPARE(q(withConnectTimeout("postgresql://h/db?sslmode=disable")),
-                 QString("postgresql://h/db?sslmode=disable&connect_timeout=10"));
+            QString("postgresql://h/db?sslmode=disable&connect_timeout=10"));
         QCOMPARE(q(withConnectTimeout("host=h dbname=db")), QString("host=h dbname=db connect_timeout=10"));
         QCOMPARE(q(withConnectTimeout("postgresql://h/db?connect_timeout=3")), QString("postgresql://h/db?connect_timeout=3"));
         QCOMPARE(q(withConnectTimeout("host=h connect_timeout=3")), QString("host=h connect_timeout=3"));
@@ -677,11 +682,10 @@ private slots:
         REQUIRE_DSN(admin, "WRIT_TEST_ADMIN_DSN");
         const std::string db = kScratchDb, role = kScratchRole;
         const std::vector<std::string> drop = {"DROP DATABASE IF EXISTS " + db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role};
-        Cleanup cleanup{admin, drop};
+        Cleanup cleanup {admin, drop};
         std::string err = runSql(admin, drop);
         QVERIFY2(err.empty(), err.c_str());
-        err = runSql(admin, {"CREATE DATABASE " + db,
-                             "CREATE ROLE " + role + " LOGIN PASSWORD '" + kScratchPassword + "'"});
+        err = runSql(admin, {"CREATE DATABASE " + db, "CREATE ROLE " + role + " LOGIN PASSWORD '" + kScratchPassword + "'"});
         QVERIFY2(err.empty(), err.c_str());
         // Reading pg_policy is what every role may normally do; take it away in the scratch database only.
         const std::string adminScratch = overrideConninfo(admin, {{"dbname", db}});
@@ -708,7 +712,7 @@ private slots:
         REQUIRE_DSN(admin, "WRIT_TEST_ADMIN_DSN");
         const std::string db = kLockDb;
         const std::vector<std::string> drop = {"DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"};
-        Cleanup cleanup{admin, drop};
+        Cleanup cleanup {admin, drop};
         std::string err = runSql(admin, drop);
         QVERIFY2(err.empty(), err.c_str());
         QVERIFY2((err = runSql(admin, {"CREATE DATABASE " + db})).empty(), err.c_str());

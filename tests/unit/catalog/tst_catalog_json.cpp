@@ -26,7 +26,7 @@ Catalog sampleCatalog()
     c.serverVersion = "15.18";
     c.serverVersionNum = 150018;
     c.schemas.push_back({"public", "pg_database_owner",
-                         {{"", "pg_database_owner", "USAGE", false}, {"pg_database_owner", "pg_database_owner", "CREATE", false}}});
+        {{"", "pg_database_owner", "USAGE", false}, {"pg_database_owner", "pg_database_owner", "CREATE", false}}});
     c.schemas.push_back({"reporting", "owner", {}});
 
     Relation customers;
@@ -37,12 +37,12 @@ Catalog sampleCatalog()
     customers.rlsEnabled = true;
     customers.comment = "people who open tickets";
     customers.columns = {{"id", "integer", 1, true, {}},
-                         {"email", "character varying(200)", 2, false, {{"helpdesk_app", "owner", "SELECT", false}}},
-                         {"näme", "text", 4, false, {}}};
+        {"email", "character varying(200)", 2, false, {{"helpdesk_app", "owner", "SELECT", false}}},
+        {"näme", "text", 4, false, {}}};
     customers.primaryKey = {"id"};
     customers.acl = {{"", "owner", "SELECT", false}, {"owner", "owner", "INSERT", true}};
     customers.policies = {{"own_rows", "SELECT", true, {"helpdesk_app"}, "(id = current_setting('app.id')::integer)", ""},
-                          {"no_writes", "ALL", false, {"public"}, "false", "false"}};
+        {"no_writes", "ALL", false, {"public"}, "false", "false"}};
     c.relations.push_back(customers);
 
     Relation payments;
@@ -188,14 +188,22 @@ private slots:
     {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not JSON") << "hello" << "not valid JSON at line 1, column 1";
-        QTest::newRow("error on a later line") << "{\"writ_catalog\": 1,\n  \"roles\": [,]}" << "line 2, column 13";
-        QTest::newRow("truncated") << "{\"writ_catalog\": 1, \"roles\": [{\"name\": \"r\"" << "looks truncated";
-        QTest::newRow("empty file") << "" << "not valid JSON";
-        QTest::newRow("top level array") << "[1, 2]" << "top level: expected an object, got an array";
-        QTest::newRow("missing version") << "{\"relations\": []}" << "missing \"writ_catalog\"";
-        QTest::newRow("version not a number") << "{\"writ_catalog\": \"1\"}" << "writ_catalog: expected an integer, got a string";
-        QTest::newRow("future version") << "{\"writ_catalog\": 2}" << "format version 2 is not supported";
+        QTest::newRow("not JSON") << "hello"
+                                  << "not valid JSON at line 1, column 1";
+        QTest::newRow("error on a later line") << "{\"writ_catalog\": 1,\n  \"roles\": [,]}"
+                                               << "line 2, column 13";
+        QTest::newRow("truncated") << "{\"writ_catalog\": 1, \"roles\": [{\"name\": \"r\""
+                                   << "looks truncated";
+        QTest::newRow("empty file") << ""
+                                    << "not valid JSON";
+        QTest::newRow("top level array") << "[1, 2]"
+                                         << "top level: expected an object, got an array";
+        QTest::newRow("missing version") << "{\"relations\": []}"
+                                         << "missing \"writ_catalog\"";
+        QTest::newRow("version not a number") << "{\"writ_catalog\": \"1\"}"
+                                              << "writ_catalog: expected an integer, got a string";
+        QTest::newRow("future version") << "{\"writ_catalog\": 2}"
+                                        << "format version 2 is not supported";
         QTest::newRow("relations not an array") << "{\"writ_catalog\": 1, \"relations\": {}}"
                                                 << "relations: expected an array, got an object";
         QTest::newRow("relation not an object") << "{\"writ_catalog\": 1, \"relations\": [\"public.t\"]}"
@@ -206,17 +214,20 @@ private slots:
             << "{\"writ_catalog\": 1, \"relations\": [{\"schema\": \"s\", \"name\": \"t\", \"columns\": [{\"name\": \"a\"}, "
                "{\"name\": \"b\", \"notNull\": \"yes\"}]}]}"
             << "relations[0].columns[1].notNull: expected a boolean, got a string";
-        QTest::newRow("unknown relation kind") << "{\"writ_catalog\": 1, \"relations\": [{\"schema\": \"s\", \"name\": \"t\", \"kind\": \"tabel\"}]}"
-                                               << "relations[0].kind: unknown relation kind \"tabel\"";
+        QTest::newRow("unknown relation kind")
+            << "{\"writ_catalog\": 1, \"relations\": [{\"schema\": \"s\", \"name\": \"t\", \"kind\": \"tabel\"}]}"
+            << "relations[0].kind: unknown relation kind \"tabel\"";
         QTest::newRow("acl item without privilege")
             << "{\"writ_catalog\": 1, \"schemas\": [{\"name\": \"s\", \"acl\": [{\"grantee\": \"\"}]}]}"
             << "schemas[0].acl[0]: missing required field \"privilege\"";
         QTest::newRow("validUntil a number") << "{\"writ_catalog\": 1, \"roles\": [{\"name\": \"r\", \"validUntil\": 5}]}"
                                              << "roles[0].validUntil: expected a string or null, got an integer";
-        QTest::newRow("reltuples a string") << "{\"writ_catalog\": 1, \"relations\": [{\"schema\": \"s\", \"name\": \"t\", \"reltuples\": \"9\"}]}"
-                                            << "relations[0].reltuples: expected a number, got a string";
-        QTest::newRow("memberOf holds a number") << "{\"writ_catalog\": 1, \"roles\": [{\"name\": \"r\", \"memberOf\": [\"a\", 1]}]}"
-                                                 << "roles[0].memberOf[1]: expected a string, got an integer";
+        QTest::newRow("reltuples a string")
+            << "{\"writ_catalog\": 1, \"relations\": [{\"schema\": \"s\", \"name\": \"t\", \"reltuples\": \"9\"}]}"
+            << "relations[0].reltuples: expected a number, got a string";
+        QTest::newRow("memberOf holds a number")
+            << "{\"writ_catalog\": 1, \"roles\": [{\"name\": \"r\", \"memberOf\": [\"a\", 1]}]}"
+            << "roles[0].memberOf[1]: expected a string, got an integer";
     }
 
     void malformedInputIsRejected()
@@ -313,7 +324,7 @@ private slots:
     void relationKindNamesRoundTrip()
     {
         for (RelationKind k : {RelationKind::Table, RelationKind::PartitionedTable, RelationKind::View,
-                               RelationKind::MaterializedView, RelationKind::ForeignTable, RelationKind::Sequence}) {
+                 RelationKind::MaterializedView, RelationKind::ForeignTable, RelationKind::Sequence}) {
             const auto parsed = parseRelationKind(toString(k));
             QVERIFY(parsed);
             QCOMPARE(*parsed, k);
