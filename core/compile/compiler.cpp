@@ -98,6 +98,17 @@ void Compiler::compileScope(const policy::Agent &agent, const policy::TaskType &
     const catalog::Relation *rel = m_catalog.findRelation(scope.relation.schema, scope.relation.name);
     if (!rel)
         return; // reported by the checker
+    // Row filters and checks are row-level security policies, which PostgreSQL has only for tables:
+    // on a view (or a foreign table) ENABLE ROW LEVEL SECURITY and CREATE POLICY fail at apply time,
+    // and a view reads its base tables with its owner's rights anyway.
+    if ((scope.rows || scope.check) && rel->kind != catalog::RelationKind::Table && rel->kind != catalog::RelationKind::PartitionedTable) {
+        m_out.diagnostics.error("compile.filter-on-non-table",
+                                rel->qualifiedName() + " is a " + catalog::toString(rel->kind)
+                                    + ": PostgreSQL enforces rows: and check: with row-level security, which only tables have",
+                                "filter the table it reads in a scope of its own, or remove rows:/check: from this scope",
+                                m_sources.find(path + (scope.rows ? "/rows" : "/check")));
+        return;
+    }
     RelationPlan &plan = m_relations[rel->qualifiedName()];
     plan.relation = rel;
 
@@ -291,7 +302,11 @@ void Compiler::replacePublicGrants()
 void Compiler::lintRoles()
 {
     for (const auto &r : m_catalog.roles) {
-        if (!isManagedName(r.name))
+        // Writ's roles: this policy's task types, the runtime roles, and any role carrying Writ's comment
+        // (task types of other policies, task roles). Others merely named writ_... are not Writ's.
+        const bool writs = m_writRoles.count(r.name) || r.name == kViewOwnerRole || r.name == kRuntimeRole
+                        || r.comment.rfind(std::string(kManagedComment) + " ", 0) == 0 || r.comment.rfind("writ:task ", 0) == 0;
+        if (!isManagedName(r.name) || !writs)
             continue;
         if (r.superuser || r.bypassRls)
             m_out.diagnostics.error("compile.privileged-writ-role",

@@ -10,8 +10,14 @@ namespace writ::compile {
 
 bool writEnabledRls(const catalog::Relation &rel)
 {
-    return rel.rlsEnabled && !rel.policies.empty()
-        && std::all_of(rel.policies.begin(), rel.policies.end(), [](const catalog::RlsPolicy &p) { return isManagedName(p.name); });
+    if (!rel.rlsEnabled || rel.policies.empty())
+        return false;
+    // Pass-through policies exist only where Writ turned RLS on, so they mark it as Writ's even after
+    // someone adds a policy of their own: that must not cost the existing users their pass-through.
+    if (std::any_of(rel.policies.begin(), rel.policies.end(),
+                    [](const catalog::RlsPolicy &p) { return p.name.rfind("writ_keep:", 0) == 0; }))
+        return true;
+    return std::all_of(rel.policies.begin(), rel.policies.end(), [](const catalog::RlsPolicy &p) { return isManagedName(p.name); });
 }
 
 namespace {

@@ -6,8 +6,10 @@
 
 namespace writ::compile {
 
-/// True when row-level security on `rel` is Writ's doing: enabled, with at least one policy, all Writ's.
-/// (RLS someone else enabled keeps its own policies, and Writ never turns it off.)
+/// True when row-level security on `rel` is Writ's doing: enabled, with at least one policy, all Writ's,
+/// or with a Writ pass-through policy among them (those exist only where Writ enabled it, and a policy
+/// someone adds later must not take them away). RLS someone else enabled keeps its own policies, and
+/// Writ never turns it off.
 bool writEnabledRls(const catalog::Relation &rel);
 
 /// The Writ-managed part of a live database, as the same facts a compiled policy is made of.

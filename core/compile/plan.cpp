@@ -13,8 +13,13 @@ std::size_t Plan::driftCount() const
 std::string Plan::sql() const
 {
     std::string out;
-    for (const auto &s : steps)
-        out += "-- " + s.why + "\n" + s.sql + "\n\n";
+    for (const auto &s : steps) {
+        // `why` names objects from the catalog, and a role name may hold a line break: keep the comment
+        // on its line, or the rest of the name would run as SQL wherever the script is executed.
+        std::string why = s.why;
+        std::replace_if(why.begin(), why.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        out += "-- " + why + "\n" + s.sql + "\n\n";
+    }
     return out;
 }
 

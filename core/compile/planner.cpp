@@ -98,14 +98,19 @@ void Planner::planPolicies()
     for (const auto &p : m_desired.policies)
         wanted[recordKey(p)] = &p;
 
-    for (const auto &[key, p] : live) {
+    // Named references rather than structured bindings: clang 14 cannot capture bindings in lambdas.
+    for (const auto &entry : live) {
+        const std::string &key = entry.first;
+        const PolicyFact *p = entry.second;
         if (wanted.count(key))
             continue;
         const bool byHand = !std::any_of(m_applied.policies.begin(), m_applied.policies.end(),
                                          [&](const PolicyFact &a) { return recordKey(a) == key; });
         add(m_dropPolicies, dropSql(*p), "remove " + describe(*p) + (byHand ? " (created by hand)" : ""), Risk::Medium, byHand);
     }
-    for (const auto &[key, p] : wanted) {
+    for (const auto &entry : wanted) {
+        const std::string &key = entry.first;
+        const PolicyFact *p = entry.second;
         const auto l = live.find(key);
         if (l == live.end()) {
             const bool byHand = std::any_of(m_applied.policies.begin(), m_applied.policies.end(),
@@ -152,10 +157,12 @@ void Planner::planViews()
         live[recordKey(v)] = &v;
     for (const auto &v : m_desired.views)
         wanted[recordKey(v)] = &v;
-    for (const auto &[key, v] : live)
-        if (!wanted.count(key))
+    for (const auto &entry : live)
+        if (const ViewFact *v = entry.second; !wanted.count(entry.first))
             add(m_dropViews, dropSql(*v), "remove masked view " + v->schema + "." + v->name, Risk::Low, false);
-    for (const auto &[key, v] : wanted) {
+    for (const auto &entry : wanted) {
+        const std::string &key = entry.first;
+        const ViewFact *v = entry.second;
         const auto l = live.find(key);
         if (l == live.end()) {
             add(m_createViews, createSql(*v), "create masked view " + v->schema + "." + v->name, Risk::Low, false);

@@ -5,15 +5,91 @@
 #include "common/text.h"
 #include "policy/policy_rules.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <sstream>
 
 namespace writ::policy {
 
 namespace {
+
+/// Sees only where each document starts; everything else is ignored.
+class DocumentStarts final : public YAML::EventHandler
+{
+public:
+    void OnDocumentStart(const YAML::Mark &mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark &, const std::string &, YAML::anchor_t, const std::string &) override {}
+    void OnSequenceStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark &, const std::string &, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    YAML::Mark start = YAML::Mark::null_mark();
+};
+
+struct DocumentScan
+{
+    int documents = 0;
+    std::optional<YAML::Mark> stuckAt; ///< where the parser stopped making progress
+};
+
+/// Counts the YAML documents in `text`; throws YAML::Exception on syntax errors. Used instead of
+/// YAML::LoadAll(), which never returns in yaml-cpp 0.7 when a ',' follows a document outside a
+/// flow collection (jbeder/yaml-cpp#1040): the parser reports the same empty document forever
+/// without consuming the token. A document starting where the previous one did ends the scan.
+DocumentScan scanDocuments(const std::string &text)
+{
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    DocumentScan scan;
+    int previous = -1;
+    while (parser.HandleNextDocument(starts)) {
+        if (starts.start.pos == previous) {
+            scan.stuckAt = starts.start;
+            break;
+        }
+        previous = starts.start.pos;
+        ++scan.documents;
+    }
+    return scan;
+}
+
+/// The text of a scalar node as valid UTF-8. yaml-cpp 0.7 decodes the escapes \N and \_ to the single
+/// bytes 0x85 and 0xA0 rather than to U+0085 and U+00A0, leaving invalid UTF-8 in a string read from a
+/// valid file (which the writer would then write out, and JSON output would refuse). Those bytes are
+/// re-encoded; any other invalid byte, which yaml-cpp does not produce, becomes U+FFFD.
+std::string scalarText(const YAML::Node &node)
+{
+    const std::string &raw = node.Scalar();
+    std::optional<std::size_t> bad = findInvalidUtf8(raw);
+    if (!bad)
+        return raw;
+    std::string out;
+    std::size_t from = 0;
+    while (bad) {
+        const std::size_t at = from + *bad;
+        out.append(raw, from, at - from);
+        const unsigned char c = static_cast<unsigned char>(raw[at]);
+        if (c == 0x85 || c == 0xA0) {
+            out += '\xC2';
+            out += static_cast<char>(c);
+        } else {
+            out += "\xEF\xBF\xBD";
+        }
+        from = at + 1;
+        bad = findInvalidUtf8(std::string_view(raw).substr(from));
+    }
+    out.append(raw, from, std::string::npos);
+    return out;
+}
 
 const std::vector<std::string> kTopKeys = {"writ", "name", "database", "description", "classify", "context", "defaults", "agents"};
 const std::vector<std::string> kDefaultsKeys = {"ttl", "max_ttl", "step_up", "bulk_read_rows"};
@@ -114,7 +190,7 @@ void PolicyReader::recordItems(const std::string &path, const YAML::Node &list)
         return;
     for (const auto &item : list)
         if (item.IsScalar())
-            record(path + "/" + item.Scalar(), item);
+            record(path + "/" + scalarText(item), item);
 }
 
 void PolicyReader::recordContent(const std::string &path, const YAML::Node &node)
@@ -146,7 +222,7 @@ bool PolicyReader::checkMap(const YAML::Node &node, const std::string &what, con
             error(kv.first, "policy.bad-key", "keys of " + what + " must be plain words");
             continue;
         }
-        const std::string key = kv.first.Scalar();
+        const std::string key = scalarText(kv.first);
         if (!seen.insert(key).second)
             error(kv.first, "policy.duplicate-key", "key '" + key + "' appears twice in " + what,
                   "keep one of them; YAML would silently use only the first");
@@ -163,7 +239,7 @@ bool PolicyReader::checkMap(const YAML::Node &node, const std::string &what, con
 std::optional<std::string> PolicyReader::scalar(const YAML::Node &node, const std::string &what)
 {
     if (node.IsScalar())
-        return node.Scalar();
+        return scalarText(node);
     if (node.IsNull())
         error(node, "policy.missing-value", what + " has no value", "write a value after the colon");
     else
@@ -226,7 +302,7 @@ std::vector<std::string> PolicyReader::stringList(const YAML::Node &node, const 
 
 std::optional<std::string> PolicyReader::identifierKey(const YAML::Node &key, const std::string &what)
 {
-    const std::string id = key.Scalar();
+    const std::string id = scalarText(key);
     if (!isValidId(id)) {
         error(key, "policy.bad-id", what + " '" + id + "' is not a valid name",
               "use lowercase letters, digits, '-' and '_', starting with a letter, at most 48 characters");
@@ -320,7 +396,7 @@ void PolicyReader::readClassify(const YAML::Node &node)
         return;
     std::set<ColumnRef> seen;
     for (const auto &kv : node) {
-        const std::string key = kv.first.Scalar();
+        const std::string key = scalarText(kv.first);
         const auto ref = parseColumnRef(key);
         if (!ref) {
             error(kv.first, "policy.bad-column-ref", "'" + key + "' in classify is not a column reference",
@@ -462,6 +538,11 @@ void PolicyReader::readIdentity(const YAML::Node &node, Agent &agent, const std:
     if (!node.IsSequence()) {
         error(node, "policy.expected-list", "identity of agent '" + agent.id + "' must be a list",
               "e.g. identity: [ { spiffe: \"spiffe://example.com/agents/" + agent.id + "\" } ]");
+        return;
+    }
+    if (node.size() == 0) { // the same as no identity at all, which is an error
+        error(node, "policy.no-identity", "agent '" + agent.id + "' has an empty identity list, so no workload can act as it",
+              "add `{ spiffe: \"spiffe://your-domain/agents/" + agent.id + "\" }` or an oidc issuer and subject");
         return;
     }
     for (const auto &item : node) {
@@ -609,7 +690,7 @@ void PolicyReader::readTask(const YAML::Node &node, const Agent &agent, TaskType
     if (!isMap(access, "access of " + name))
         return;
     for (const auto &kv : access) {
-        const std::string relText = kv.first.Scalar();
+        const std::string relText = scalarText(kv.first);
         const auto rel = parseQualifiedName(relText);
         if (!rel) {
             error(kv.first, "policy.bad-relation", "'" + relText + "' is not a relation name",
@@ -701,7 +782,7 @@ void PolicyReader::readScope(const YAML::Node &node, const Agent &agent, const T
     }
     if (const auto v = node["mask"]; v && isMap(v, "mask")) {
         for (const auto &kv : v) {
-            const std::string column = kv.first.Scalar();
+            const std::string column = scalarText(kv.first);
             const auto text = scalar(kv.second, "the mask of " + column);
             if (!text)
                 continue;
@@ -810,14 +891,23 @@ LoadResult loadPolicy(std::string_view text, const std::string &fileName)
     }
     YAML::Node root;
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-        if (docs.size() > 1) {
-            result.diagnostics.error("policy.many-documents", "the file holds " + std::to_string(docs.size()) + " YAML documents",
+        const std::string owned(text);
+        const DocumentScan scan = scanDocuments(owned);
+        if (scan.stuckAt) {
+            const YAML::Mark &m = *scan.stuckAt;
+            const std::size_t pos = static_cast<std::size_t>(std::max(m.pos, 0));
+            const std::string what = pos < owned.size() ? "'" + owned.substr(pos, 1) + "'" : std::string("text");
+            result.diagnostics.error("policy.yaml-syntax", "YAML syntax error: unexpected " + what,
+                                     "remove it: a ',' separates items only inside [ ] or { }", {fileName, m.line + 1, m.column + 1});
+            return result;
+        }
+        if (scan.documents > 1) {
+            result.diagnostics.error("policy.many-documents", "the file holds " + std::to_string(scan.documents) + " YAML documents",
                                      "keep one policy per file (remove the extra `---`)", {fileName, 1, 1});
             return result;
         }
-        if (!docs.empty())
-            root = docs.front();
+        if (scan.documents == 1)
+            root = YAML::Load(owned);
     } catch (const YAML::Exception &e) {
         SourceLocation loc{fileName, 0, 0};
         if (e.mark.pos >= 0)

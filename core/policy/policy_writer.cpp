@@ -164,27 +164,27 @@ Fields identityFields(const Identity &id)
 void writeTask(std::string &out, const TaskType &t)
 {
     const std::string in(8, ' ');
-    out += "      " + yamlScalar(t.id) + ":\n";
+    std::string body; // a task without keys is written `id: {}`, so that it reads back as a mapping
     if (!t.description.empty())
-        out += in + "description: " + yamlScalar(t.description) + "\n";
+        body += in + "description: " + yamlScalar(t.description) + "\n";
     if (t.ttl)
-        out += in + "ttl: " + formatDuration(*t.ttl) + "\n";
+        body += in + "ttl: " + formatDuration(*t.ttl) + "\n";
     if (t.maxTtl)
-        out += in + "max_ttl: " + formatDuration(*t.maxTtl) + "\n";
+        body += in + "max_ttl: " + formatDuration(*t.maxTtl) + "\n";
     if (!t.contextKeys.empty())
-        out += in + "context: " + flowList(t.contextKeys) + "\n";
+        body += in + "context: " + flowList(t.contextKeys) + "\n";
     if (t.approval == Approval::Required)
-        out += in + "approval: required\n";
+        body += in + "approval: required\n";
     if (!t.environments.empty())
-        out += in + "environments: " + flowList(t.environments) + "\n";
+        body += in + "environments: " + flowList(t.environments) + "\n";
     if (!t.allowLabels.empty())
-        out += in + "allow_labels: " + flowList(t.allowLabels) + "\n";
+        body += in + "allow_labels: " + flowList(t.allowLabels) + "\n";
     if (t.stepUp)
-        out += in + "step_up: " + stepUpList(*t.stepUp) + "\n";
+        body += in + "step_up: " + stepUpList(*t.stepUp) + "\n";
     if (!t.statements.empty()) {
-        out += in + "statements:\n";
+        body += in + "statements:\n";
         for (const auto &s : t.statements)
-            out += in + "  - " + yamlScalar(s) + "\n";
+            body += in + "  - " + yamlScalar(s) + "\n";
     }
     if (t.limits.rowsPerStatement || t.limits.statements) {
         Fields limits;
@@ -192,13 +192,14 @@ void writeTask(std::string &out, const TaskType &t)
             limits.add("rows_per_statement", std::to_string(*t.limits.rowsPerStatement));
         if (t.limits.statements)
             limits.add("statements", std::to_string(*t.limits.statements));
-        writeEntry(out, 8, "limits", limits);
+        writeEntry(body, 8, "limits", limits);
     }
     if (!t.access.empty()) {
-        out += in + "access:\n";
+        body += in + "access:\n";
         for (const auto &s : t.access)
-            writeEntry(out, 10, s.relation.toString(), scopeFields(s));
+            writeEntry(body, 10, s.relation.toString(), scopeFields(s));
     }
+    out += "      " + yamlScalar(t.id) + (body.empty() ? ": {}\n" : ":\n" + body);
 }
 
 } // namespace
@@ -224,7 +225,7 @@ std::string writePolicy(const Policy &p)
     if (!p.context.empty()) {
         out += "context:\n";
         for (const auto &k : p.context)
-            out += "  " + k.name + ": " + toString(k.type) + "\n";
+            out += "  " + yamlScalar(k.name) + ": " + toString(k.type) + "\n";
     }
     out += "defaults:\n";
     out += "  ttl: " + formatDuration(p.defaults.ttl) + "\n";
@@ -235,6 +236,10 @@ std::string writePolicy(const Policy &p)
         return out;
     out += "agents:\n";
     for (const auto &a : p.agents) {
+        if (a.description.empty() && a.owner.empty() && a.identities.empty() && a.tasks.empty()) {
+            out += "  " + yamlScalar(a.id) + ": {}\n"; // reads back as a mapping, not as null
+            continue;
+        }
         out += "  " + yamlScalar(a.id) + ":\n";
         if (!a.description.empty())
             out += "    description: " + yamlScalar(a.description) + "\n";

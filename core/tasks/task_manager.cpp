@@ -235,7 +235,12 @@ StartedTask startTask(const std::string &libpqUri, const TaskRequest &request)
         const std::string viewSchema = compile::viewSchemaName(request.agent, request.task);
         if (!tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", viewSchema).empty())
             tx.exec("ALTER ROLE " + role + " SET search_path = " + quoteIdent(viewSchema) + ", public");
-        tx.exec("ALTER ROLE " + role + " SET application_name = " + quoteLiteral("writ:" + request.agent + "/" + started.id));
+        // application_name holds at most 63 bytes: shorten the agent id (ASCII), never the task id.
+        std::string agentForName = request.agent;
+        const std::size_t room = compile::kMaxIdentifierBytes - std::string("writ:/").size() - started.id.size();
+        if (agentForName.size() > room)
+            agentForName.resize(room);
+        tx.exec("ALTER ROLE " + role + " SET application_name = " + quoteLiteral("writ:" + agentForName + "/" + started.id));
         tx.commit();
         started.connectionUri = taskUri(libpqUri, started.role, started.password);
         return started;
