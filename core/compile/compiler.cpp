@@ -257,6 +257,27 @@ void Compiler::replacePublicGrants()
     for (const auto &r : m_catalog.roles)
         if (!isManagedName(r.name) && !isSystemRole(r.name) && !r.superuser)
             others.push_back(r.name);
+    // SECURITY DEFINER functions run with their owner's rights; EXECUTE to PUBLIC (PostgreSQL's default)
+    // lets every agent role call past its scope.
+    for (const auto &f : m_catalog.functions) {
+        if (!f.securityDefiner || f.schema == "writ")
+            continue;
+        const bool publicExecute = std::any_of(f.acl.begin(), f.acl.end(),
+                                               [](const catalog::AclItem &i) { return i.isPublic() && i.privilege == "EXECUTE"; });
+        if (!publicExecute)
+            continue;
+        std::vector<std::string> grantees;
+        for (const auto &o : others)
+            if (o != f.owner)
+                grantees.push_back(o);
+        m_out.state.functionReplacements.push_back({f.schema, f.name, f.arguments, grantees});
+        m_out.diagnostics.warning("compile.public-definer-function",
+                                  "SECURITY DEFINER function " + f.signature() + " is executable by PUBLIC, so every agent role could "
+                                      "call it with its owner's rights",
+                                  "the plan grants EXECUTE to " + (grantees.empty() ? std::string("no other role") : joinList(grantees))
+                                      + " explicitly and revokes it from PUBLIC",
+                                  {});
+    }
     // Every relation, not only those in scope: PUBLIC reaches every agent role wherever it is granted.
     for (const auto &rel : m_catalog.relations) {
         if (rel.schema == "writ" || rel.schema.rfind("writ_v_", 0) == 0)

@@ -35,6 +35,8 @@ json toJson(const DesiredState &s)
         j["views"].push_back({v.schema, v.name, v.definitionSql});
     for (const auto &p : s.publicReplacements)
         j["public_replacements"].push_back({p.schema, p.relation, p.column, p.privilege, p.grantees});
+    for (const auto &f : s.functionReplacements)
+        j["function_replacements"].push_back({f.schema, f.name, f.arguments, f.grantees});
     return j;
 }
 
@@ -57,6 +59,9 @@ DesiredState stateFromJson(const json &j)
     each("views", [&](const json &a) { s.views.push_back({a.at(0), a.at(1), a.at(2)}); });
     each("public_replacements", [&](const json &a) {
         s.publicReplacements.push_back({a.at(0), a.at(1), a.at(2), a.at(3), a.at(4).get<std::vector<std::string>>()});
+    });
+    each("function_replacements", [&](const json &a) {
+        s.functionReplacements.push_back({a.at(0), a.at(1), a.at(2), a.at(3).get<std::vector<std::string>>()});
     });
     s.normalize();
     return s;

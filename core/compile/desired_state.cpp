@@ -28,6 +28,9 @@ void DesiredState::normalize()
     for (auto &r : publicReplacements)
         sortUnique(r.grantees);
     sortUnique(publicReplacements);
+    for (auto &f : functionReplacements)
+        sortUnique(f.grantees);
+    sortUnique(functionReplacements);
 }
 
 } // namespace writ::compile

@@ -87,6 +87,17 @@ struct PublicReplacementFact
     auto operator<=>(const PublicReplacementFact &) const = default;
 };
 
+/// PUBLIC's EXECUTE on a SECURITY DEFINER function, replaced by explicit grants to existing roles: such a
+/// function runs with its owner's rights, so PUBLIC's EXECUTE would let every agent reach past its scope.
+struct FunctionReplacementFact
+{
+    std::string schema;
+    std::string name;
+    std::string arguments; ///< identity arguments, as pg_get_function_identity_arguments prints them
+    std::vector<std::string> grantees;
+    auto operator<=>(const FunctionReplacementFact &) const = default;
+};
+
 struct DesiredState
 {
     std::vector<RoleFact> roles;
@@ -97,6 +108,7 @@ struct DesiredState
     std::vector<PolicyFact> policies;
     std::vector<ViewFact> views;
     std::vector<PublicReplacementFact> publicReplacements;
+    std::vector<FunctionReplacementFact> functionReplacements;
 
     /// Sorts and removes duplicates so equal states compare equal and serialize identically.
     void normalize();

@@ -224,7 +224,7 @@ Plan Planner::run()
         // Grants inside a schema being dropped go with it.
         if (std::any_of(m_dropSchemas.begin(), m_dropSchemas.end(), [&](const PlanStep &s) { return s.sql == dropSql(SchemaFact{g.schema}); }))
             continue;
-        add(m_revokes, dropSql(g), "revoke " + describe(g), Risk::Low, addedByHand(m_applied.grants, g));
+        add(m_revokes, dropSql(g), "revoke " + describeRevoke(g), Risk::Low, addedByHand(m_applied.grants, g));
         // REVOKE of a table-wide privilege also revokes that privilege on every column: grant the
         // column privileges the policy wants again, or the next plan finds them missing.
         if (!g.relation.empty() && g.column.empty())
@@ -233,6 +233,10 @@ Plan Planner::run()
                     && d.privilege == g.privilege && contains(m_live.grants, d))
                     add(m_grants, createSql(d), "grant " + describe(d) + " again (the table-wide REVOKE removes it too)", Risk::Low, false);
     }
+    for (const auto &f : m_desired.functionReplacements)
+        add(m_public, createSql(f), "replace PUBLIC's EXECUTE on SECURITY DEFINER function " + f.schema + "." + f.name + "(" + f.arguments
+                                        + ") by explicit grants",
+            Risk::High, false);
     for (const auto &p : m_desired.publicReplacements)
         add(m_public, createSql(p), "replace PUBLIC's " + p.privilege + " on " + p.schema + "." + p.relation + " by explicit grants",
             Risk::Medium, false);

@@ -120,10 +120,29 @@ std::string createSql(const PublicReplacementFact &f)
     return sql + "REVOKE " + priv + " ON " + target + " FROM PUBLIC;";
 }
 
+std::string createSql(const FunctionReplacementFact &f)
+{
+    const std::string target = "FUNCTION " + quoteQualified(f.schema, f.name) + "(" + f.arguments + ")";
+    std::string sql;
+    for (const auto &g : f.grantees)
+        sql += "GRANT EXECUTE ON " + target + " TO " + quoteIdent(g) + ";\n";
+    return sql + "REVOKE EXECUTE ON " + target + " FROM PUBLIC;";
+}
+
 std::string describe(const GrantFact &f)
 {
+    return describePrivilege(f) + " to " + f.role;
+}
+
+std::string describeRevoke(const GrantFact &f)
+{
+    return describePrivilege(f) + " from " + f.role;
+}
+
+std::string describePrivilege(const GrantFact &f)
+{
     std::string what = f.column.empty() ? f.privilege : f.privilege + "(" + f.column + ")";
-    return what + " on " + (f.relation.empty() ? "schema " + f.schema : f.schema + "." + f.relation) + " to " + f.role;
+    return what + " on " + (f.relation.empty() ? "schema " + f.schema : f.schema + "." + f.relation);
 }
 
 std::string describe(const PolicyFact &f)

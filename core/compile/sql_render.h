@@ -25,9 +25,12 @@ std::string dropSql(const PolicyFact &f);
 std::string createSql(const ViewFact &f);
 std::string dropSql(const ViewFact &f);
 std::string createSql(const PublicReplacementFact &f);
+std::string createSql(const FunctionReplacementFact &f);
 
 /// Human-readable names for plan output, e.g. "SELECT(email) on public.customers to writ_a/t".
-std::string describe(const GrantFact &f);
+std::string describe(const GrantFact &f);       ///< "... to role"
+std::string describeRevoke(const GrantFact &f); ///< "... from role"
+std::string describePrivilege(const GrantFact &f);
 std::string describe(const PolicyFact &f);
 
 /// The writ runtime schema (resources/sql/runtime.sql), embedded at build time.

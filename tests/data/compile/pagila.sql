@@ -258,6 +258,9 @@ GRANT USAGE ON SCHEMA "writ_v_rental-assistant/customer-history" TO "writ_rental
 -- grant SELECT on writ_v_rental-assistant/customer-history.customer to writ_rental-assistant/customer-history
 GRANT SELECT ON TABLE "writ_v_rental-assistant/customer-history"."customer" TO "writ_rental-assistant/customer-history";
 
+-- replace PUBLIC's EXECUTE on SECURITY DEFINER function public.rewards_report(min_monthly_purchases integer, min_dollar_amount_purchased numeric) by explicit grants
+REVOKE EXECUTE ON FUNCTION "public"."rewards_report"(min_monthly_purchases integer, min_dollar_amount_purchased numeric) FROM PUBLIC;
+
 -- enable row-level security on public.customer
 ALTER TABLE "public"."customer" ENABLE ROW LEVEL SECURITY;
 

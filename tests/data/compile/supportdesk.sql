@@ -301,6 +301,11 @@ GRANT USAGE ON SCHEMA "writ_v_support-summarizer/summarize-tickets" TO "writ_sup
 -- grant SELECT on writ_v_support-summarizer/summarize-tickets.customers to writ_support-summarizer/summarize-tickets
 GRANT SELECT ON TABLE "writ_v_support-summarizer/summarize-tickets"."customers" TO "writ_support-summarizer/summarize-tickets";
 
+-- replace PUBLIC's EXECUTE on SECURITY DEFINER function public.customer_lookup(email text) by explicit grants
+GRANT EXECUTE ON FUNCTION "public"."customer_lookup"(email text) TO "helpdesk_app";
+GRANT EXECUTE ON FUNCTION "public"."customer_lookup"(email text) TO "reporting";
+REVOKE EXECUTE ON FUNCTION "public"."customer_lookup"(email text) FROM PUBLIC;
+
 -- replace PUBLIC's SELECT on public.internal_notes by explicit grants
 GRANT SELECT ON TABLE "public"."internal_notes" TO "helpdesk_app";
 GRANT SELECT ON TABLE "public"."internal_notes" TO "reporting";

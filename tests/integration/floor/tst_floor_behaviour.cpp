@@ -359,7 +359,6 @@ private slots:
         const QString other = m_su.scalar("SELECT email FROM public.customers WHERE id = 43");
         QVERIFY(s.exec("SET search_path = public").ok);
         const SqlResult r = s.exec("SELECT id, phone FROM public.customer_lookup('" + other + "')");
-        QEXPECT_FAIL("", "the compiler does not replace PUBLIC's EXECUTE on SECURITY DEFINER functions yet", Continue);
         QVERIFY2(!r.ok && r.sqlstate == kDenied, qPrintable("customer 43 through customer_lookup: " + r.value(0, 1)));
         // helpdesk_app must keep using it either way.
         Session app(helpdeskDsn());

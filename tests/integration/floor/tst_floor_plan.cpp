@@ -409,11 +409,11 @@ private slots:
         const QString summarizer = "\"writ_drift-summarizer/summarize\"", reporter = "\"writ_drift-reporter/count\"";
         QTest::newRow("grant added")
             << "GRANT SELECT (phone) ON public.customers TO " + summarizer
-            << QStringList {"drift: revoke SELECT(phone) on public.customers to writ_drift-summarizer/summarize"}
+            << QStringList {"drift: revoke SELECT(phone) on public.customers from writ_drift-summarizer/summarize"}
             << "NOT has_column_privilege('writ_drift-summarizer/summarize', 'public.customers', 'phone', 'SELECT')";
         QTest::newRow("table-wide grant added")
             << "GRANT SELECT ON public.tickets TO " + reporter
-            << QStringList {"drift: revoke SELECT on public.tickets to writ_drift-reporter/count",
+            << QStringList {"drift: revoke SELECT on public.tickets from writ_drift-reporter/count",
                    "grant SELECT(status) on public.tickets to writ_drift-reporter/count again"}
             << "NOT has_column_privilege('writ_drift-reporter/count', 'public.tickets', 'body', 'SELECT') AND "
                "has_column_privilege('writ_drift-reporter/count', 'public.tickets', 'status', 'SELECT')";
