@@ -202,12 +202,12 @@ void Compiler::compileTask(const policy::Agent &agent, const policy::TaskType &t
 
 void Compiler::compileRls()
 {
+    std::set<std::string> withoutRls; // removed in one pass at the end: per relation it would be quadratic
     for (auto &[name, plan] : m_relations) {
         const catalog::Relation &rel = *plan.relation;
         // Policies only matter where RLS is on; where Writ does not need it and it is off, drop them.
         if (!plan.needsRls && !rel.rlsEnabled) {
-            std::erase_if(m_out.state.policies,
-                          [&](const PolicyFact &p) { return p.schema == rel.schema && p.relation == rel.name; });
+            withoutRls.insert(name);
             continue;
         }
         m_out.state.rls.push_back({rel.schema, rel.name});
@@ -249,6 +249,8 @@ void Compiler::compileRls()
                                       "they keep their access unchanged; review whether they should have it", {});
         }
     }
+    std::erase_if(m_out.state.policies,
+                  [&](const PolicyFact &p) { return withoutRls.count(p.schema + "." + p.relation) > 0; });
 }
 
 void Compiler::replacePublicGrants()

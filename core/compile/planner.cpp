@@ -215,10 +215,13 @@ Plan Planner::run()
     planViews();
 
     // Grants. A grant on a view being recreated is issued by planViews.
+    std::set<std::string> alreadyGranted; // one lookup per grant, not a scan of every step (10,000-table policies)
+    for (const auto &s : m_grants)
+        alreadyGranted.insert(s.sql);
     for (const auto &g : minus(m_desired.grants, m_live.grants)) {
-        const bool onRecreatedView = std::any_of(m_grants.begin(), m_grants.end(), [&](const PlanStep &s) { return s.sql == createSql(g); });
-        if (!onRecreatedView)
-            add(m_grants, createSql(g), "grant " + describe(g), Risk::Medium, missingByHand(m_applied.grants, g));
+        std::string sql = createSql(g);
+        if (!alreadyGranted.count(sql))
+            add(m_grants, std::move(sql), "grant " + describe(g), Risk::Medium, missingByHand(m_applied.grants, g));
     }
     for (const auto &g : minus(m_live.grants, m_desired.grants)) {
         // Grants inside a schema being dropped go with it.
