@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include "../../support/diagnostics_text.h"
+
 using namespace writ;
 
 namespace {
@@ -52,13 +54,6 @@ Diagnostics checkScopes(const std::string &scopes)
     return check::checkPolicyAgainstCatalog(loaded.policy, loaded.sources, shop());
 }
 
-QString describe(const Diagnostics &d)
-{
-    QStringList lines;
-    for (const auto &item : d.items())
-        lines << QString::fromStdString(formatDiagnostic(item));
-    return lines.join('\n');
-}
 
 } // namespace
 

@@ -3,6 +3,8 @@
 
 #include <QtTest>
 
+#include "../../support/diagnostics_text.h"
+
 using namespace writ;
 using namespace writ::policy;
 
@@ -17,13 +19,6 @@ std::string validPolicy()
     return f.readAll().toStdString();
 }
 
-QString describe(const Diagnostics &d)
-{
-    QStringList lines;
-    for (const auto &item : d.items())
-        lines << QString::fromStdString(formatDiagnostic(item));
-    return lines.join('\n');
-}
 
 } // namespace
 

@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include "../../support/diagnostics_text.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -21,13 +23,6 @@ std::string readFile(const std::string &path)
     return s.str();
 }
 
-QString describe(const Diagnostics &d)
-{
-    QStringList lines;
-    for (const auto &item : d.items())
-        lines << QString::fromStdString(formatDiagnostic(item));
-    return lines.join('\n');
-}
 
 Policy loadOrFail(const std::string &text)
 {
