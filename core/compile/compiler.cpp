@@ -34,6 +34,23 @@ const char *commandOf(Operation op)
     return "SELECT";
 }
 
+/// Privileges that row-level security governs, i.e. that a pass-through policy must keep.
+bool isRowCommand(const std::string &privilege)
+{
+    return privilege == "SELECT" || privilege == "INSERT" || privilege == "UPDATE" || privilege == "DELETE";
+}
+
+/// `USING (true)` / `WITH CHECK (true)` for an existing grantee, so enabling RLS changes nothing for it.
+PolicyFact passThroughPolicy(const catalog::Relation &rel, const std::string &grantee, const std::string &command)
+{
+    PolicyFact p{rel.schema, rel.name, passThroughPolicyName(grantee, command), command, grantee, "", "", true};
+    if (command != "INSERT")
+        p.usingSql = "true";
+    if (command == "INSERT" || command == "UPDATE")
+        p.checkSql = "true";
+    return p;
+}
+
 std::string maskExpression(const std::string &column, const policy::Mask &mask)
 {
     const std::string value = quoteIdent(column) + "::text";
@@ -221,8 +238,7 @@ void Compiler::compileRls()
             for (const auto &item : acl) {
                 if (item.grantee == rel.owner || isManagedName(item.grantee) || isSystemRole(item.grantee))
                     continue;
-                if (item.privilege == "SELECT" || item.privilege == "INSERT" || item.privilege == "UPDATE"
-                    || item.privilege == "DELETE")
+                if (isRowCommand(item.privilege))
                     keep.insert({item.grantee, item.privilege});
             }
         };
@@ -233,12 +249,7 @@ void Compiler::compileRls()
         for (const auto &[grantee, command] : keep) {
             if (grantee.empty())
                 continue; // PUBLIC is replaced by explicit grants (replacePublicGrants), then kept here per role
-            PolicyFact p{rel.schema, rel.name, passThroughPolicyName(grantee, command), command, grantee, "", "", true};
-            if (command != "INSERT")
-                p.usingSql = "true";
-            if (command == "INSERT" || command == "UPDATE")
-                p.checkSql = "true";
-            m_out.state.policies.push_back(std::move(p));
+            m_out.state.policies.push_back(passThroughPolicy(rel, grantee, command));
             kept.push_back(grantee + " (" + command + ")");
         }
         if (!kept.empty()) {
@@ -303,17 +314,9 @@ void Compiler::replacePublicGrants()
                                               + " explicitly and revokes it from PUBLIC",
                                           {});
                 // The roles that now hold it explicitly keep their rows too.
-                if (rlsOn)
+                if (rlsOn && isRowCommand(item.privilege))
                     for (const auto &g : grantees)
-                        if (item.privilege == "SELECT" || item.privilege == "INSERT" || item.privilege == "UPDATE"
-                            || item.privilege == "DELETE") {
-                            PolicyFact p{rel.schema, rel.name, passThroughPolicyName(g, item.privilege), item.privilege, g, "", "", true};
-                            if (item.privilege != "INSERT")
-                                p.usingSql = "true";
-                            if (item.privilege == "INSERT" || item.privilege == "UPDATE")
-                                p.checkSql = "true";
-                            m_out.state.policies.push_back(std::move(p));
-                        }
+                        m_out.state.policies.push_back(passThroughPolicy(rel, g, item.privilege));
             }
         };
         replace(rel.acl, "");
