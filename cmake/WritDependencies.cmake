@@ -26,7 +26,7 @@ set_target_properties(asio::asio PROPERTIES
   INTERFACE_LINK_LIBRARIES Threads::Threads)
 
 if(WRIT_BUILD_UI OR WRIT_BUILD_TESTS)
-  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test Network)
 endif()
 if(WRIT_BUILD_UI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Svg SvgWidgets PrintSupport Concurrent Network)

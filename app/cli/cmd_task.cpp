@@ -4,6 +4,9 @@
 
 #include "policy/policy.h"
 #include "tasks/task_manager.h"
+#include "tasks/task_password.h"
+#include "identity/task_credential.h"
+#include "signing_key.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -29,7 +32,8 @@ void registerTask(CLI::App &app, int &exitCode)
 
     struct StartOptions
     {
-        std::string db, agent, task, ttl, env, workflow, approvedBy, format = "text";
+        std::string db, agent, task, ttl, env, workflow, approvedBy, passwordSecret, format = "text";
+        std::string credentialKey, issuer = "writ", audience = "writ-gateway";
         std::vector<std::string> ctx;
         int connectionLimit = 4;
     };
@@ -44,7 +48,13 @@ void registerTask(CLI::App &app, int &exitCode)
     start->add_option("--workflow", so->workflow, "Workflow id, recorded for attribution");
     start->add_option("--approved-by", so->approvedBy, "Approver, for task types with `approval: required`");
     start->add_option("--connection-limit", so->connectionLimit, "Concurrent connections the task may open")->check(CLI::Range(1, 100));
-    start->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json", "uri"}));
+    start->add_option("--password-secret", so->passwordSecret,
+                      "File with the gateways' shared secret: derive the role's password from it instead of a random one");
+    start->add_option("--credential-key", so->credentialKey,
+                      "Ed25519 key (writ keys generate --alg EdDSA) to sign the task credential the agent gives the gateway");
+    start->add_option("--issuer", so->issuer, "iss of the task credential")->capture_default_str();
+    start->add_option("--audience", so->audience, "aud of the task credential: the gateway's credentials.audience")->capture_default_str();
+    start->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json", "uri", "credential"}));
     start->callback([so, &exitCode] {
         tasks::TaskRequest request;
         request.agent = so->agent;
@@ -74,15 +84,60 @@ void registerTask(CLI::App &app, int &exitCode)
                 return;
             }
         }
+        if (!so->passwordSecret.empty()) {
+            std::string error;
+            std::optional<std::string> secret = tasks::loadTaskPasswordSecret(so->passwordSecret, error);
+            if (!secret) {
+                std::cerr << "writ task start: " << error << "\n";
+                exitCode = ExitEnvironment;
+                return;
+            }
+            request.passwordSecret = std::move(*secret);
+        }
+        std::optional<identity::PrivateKey> signingKey;
+        if (!so->credentialKey.empty()) {
+            std::string error;
+            signingKey = loadSigningKey(so->credentialKey, "", error, exitCode);
+            if (!signingKey) {
+                std::cerr << "writ task start: " << error << "\n";
+                return;
+            }
+        } else if (so->format == "credential") {
+            std::cerr << "writ task start: --format credential needs --credential-key\n";
+            exitCode = ExitUsage;
+            return;
+        }
         try {
             const tasks::StartedTask t = tasks::startTask(so->db, request);
             for (const auto &n : t.notices)
                 std::cerr << "note: " << n << "\n";
-            if (so->format == "json") {
-                std::cout << nlohmann::json{{"id", t.id}, {"role", t.role}, {"password", t.password}, {"uri", t.connectionUri},
-                                            {"expires_at", t.expiresAt}, {"ttl_seconds", t.ttl.count()}}
-                                 .dump(2)
-                          << "\n";
+            std::string credential;
+            if (signingKey) {
+                // The task is running; a credential that cannot be signed leaves it for `writ task end`.
+                auto ring = identity::TaskKeyRing::create(std::move(*signingKey));
+                if (!ring) {
+                    std::cerr << "writ task start: " << ring.error().toString() << " (task " << t.id << " was started; end it)\n";
+                    exitCode = ExitDiagnostics;
+                    return;
+                }
+                const identity::TaskCredentialIssuer issuer(std::move(ring.value()), so->issuer, so->audience);
+                const auto token = issuer.issue({request.agent, t.id, request.task, identity::contextDigest(request.context),
+                                                 request.environment, request.workflow, t.ttl});
+                if (!token) {
+                    std::cerr << "writ task start: " << token.error().toString() << " (task " << t.id << " was started; end it)\n";
+                    exitCode = ExitDiagnostics;
+                    return;
+                }
+                credential = token.value();
+            }
+            if (so->format == "credential") {
+                std::cout << credential << "\n";
+            } else if (so->format == "json") {
+                nlohmann::json out{{"id", t.id}, {"role", t.role}, {"password", t.password}, {"uri", t.connectionUri},
+                                   {"expires_at", t.expiresAt}, {"ttl_seconds", t.ttl.count()}};
+                if (!credential.empty())
+                    out["credential"] = credential;
+                std::cout << out.dump(2) << "\n";
             } else if (so->format == "uri") {
                 std::cout << t.connectionUri << "\n";
             } else {
@@ -91,6 +146,8 @@ void registerTask(CLI::App &app, int &exitCode)
                           << "role " << t.role << "\n"
                           << "connect: " << t.connectionUri << "\n"
                           << "end it:  writ task end " << t.id << " --db ...\n";
+                if (!credential.empty())
+                    std::cout << "credential (the password at the gateway): " << credential << "\n";
             }
             exitCode = ExitOk;
         } catch (const tasks::TaskError &e) {

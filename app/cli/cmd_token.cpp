@@ -2,6 +2,7 @@
 // writ token inspect|verify|issue — decode a token (never trusting it), run the gateway's exact
 // verification on it, or mint one with a development issuer.
 #include "commands.h"
+#include "signing_key.h"
 
 #include "common/file_io.h"
 #include "identity/agent_mapping.h"
@@ -314,46 +315,18 @@ struct IssueOptions
     std::vector<std::string> aud, claims;
 };
 
-/// The kid for a private key: --kid, else the kid of the same public key in a jwks.json beside it
-/// (what `writ keys generate` wrote), else the RFC 7638 thumbprint.
-std::string kidFor(const IssueOptions &o, const id::PrivateKey &key)
-{
-    if (!o.kid.empty())
-        return o.kid;
-    const auto slash = o.key.rfind('/');
-    const std::string jwksPath = (slash == std::string::npos ? std::string(".") : o.key.substr(0, slash)) + "/jwks.json";
-    std::string ioError;
-    if (const auto text = readTextFile(jwksPath, ioError, id::kMaxKeyFileBytes)) {
-        if (const auto set = id::parseJwks(*text)) {
-            const id::PublicKey pub = key.publicKey();
-            for (const id::PublicKey &k : set->keys) {
-                if (k.sameKeyAs(pub) && !k.kid().empty())
-                    return k.kid();
-            }
-        }
-    }
-    return id::jwkThumbprint(key.publicKey());
-}
-
 int issue(const IssueOptions &o)
 {
     const char *me = "writ token issue: ";
     std::cerr << "writ token issue: DEVELOPMENT ISSUER — for tests and local development only. Production agents get "
                  "their tokens from an OIDC provider or SPIRE.\n";
-    std::string ioError;
-    const auto pem = readTextFile(o.key, ioError, 1024 * 1024);
-    if (!pem) {
-        std::cerr << me << "cannot read " << o.key << ": " << ioError << "\n";
-        return ExitEnvironment;
-    }
-    if (const std::string problem = id::secretFileModeProblem(o.key); !problem.empty())
-        std::cerr << "warning: " << problem << "\n";
-    auto key = id::PrivateKey::fromPem(*pem);
+    std::string keyError;
+    int keyExit = ExitOk;
+    auto key = loadSigningKey(o.key, o.kid, keyError, keyExit);
     if (!key) {
-        std::cerr << me << o.key << ": " << key.error().toString() << "\n";
-        return ExitDiagnostics;
+        std::cerr << me << keyError << "\n";
+        return keyExit;
     }
-    key.value().setKid(kidFor(o, *key));
     const auto ttl = policy::parseDuration(o.ttl);
     if (!ttl || *ttl > std::chrono::hours(24)) {
         std::cerr << me << "--ttl must be a duration up to 24h (e.g. 5m)\n";

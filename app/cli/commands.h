@@ -27,5 +27,9 @@ void registerTask(CLI::App &app, int &exitCode);
 void registerFindings(CLI::App &app, int &exitCode);
 void registerKeys(CLI::App &app, int &exitCode);
 void registerToken(CLI::App &app, int &exitCode);
+void registerSimulate(CLI::App &app, int &exitCode);
+void registerPolicyTest(CLI::App &app, int &exitCode);
+void registerDiff(CLI::App &app, int &exitCode);
+void registerAudit(CLI::App &app, int &exitCode);
 
 } // namespace writ::cli

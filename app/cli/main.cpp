@@ -21,6 +21,10 @@ int main(int argc, char **argv)
     writ::cli::registerFindings(app, exitCode);
     writ::cli::registerKeys(app, exitCode);
     writ::cli::registerToken(app, exitCode);
+    writ::cli::registerSimulate(app, exitCode);
+    writ::cli::registerPolicyTest(app, exitCode);
+    writ::cli::registerDiff(app, exitCode);
+    writ::cli::registerAudit(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "common/diagnostic.h"
+#include "gateway/config/gateway_config.h"
+#include "gateway/gateway_context.h"
 #include "gateway/gateway_info.h"
+#include "gateway/server.h"
 
 #include <CLI/CLI.hpp>
 
@@ -10,8 +14,31 @@ int main(int argc, char **argv)
     CLI::App app{"writ-gateway — PostgreSQL wire-protocol gateway enforcing task-scoped agent access"};
     app.set_version_flag("--version", writ::gateway::buildDescription());
     std::string config;
-    app.add_option("--config", config, "Gateway configuration file (YAML)");
+    bool checkOnly = false;
+    app.add_option("-c,--config", config, "Gateway configuration file (YAML; docs/gateway.md)")->required();
+    app.add_flag("--check", checkOnly, "Check the configuration (and that keys, secret, audit file and state database work), then exit");
     CLI11_PARSE(app, argc, argv);
-    std::cerr << "writ-gateway: the proxy is not available in this build yet; see docs/roadmap.md\n";
-    return 3;
+
+    auto loaded = writ::gateway::loadGatewayConfig(config);
+    for (const auto &d : loaded.diagnostics.items())
+        std::cerr << writ::formatDiagnostic(d) << "\n";
+    if (!loaded.ok())
+        return 1;
+    try {
+        writ::gateway::GatewayContext context(loaded.config);
+        writ::gateway::GatewayServer server(context);
+        server.bind();
+        if (checkOnly) {
+            std::cout << "writ-gateway: " << config << " is ok (policy deployment " << context.policyVersion() << ")\n";
+            return 0;
+        }
+        std::cerr << "writ-gateway: listening on " << loaded.config.listen.host << ":" << server.port()
+                  << ", enforcing policy deployment " << context.policyVersion() << "\n";
+        server.run();
+        std::cerr << "writ-gateway: stopped\n";
+        return 0;
+    } catch (const std::exception &e) {
+        std::cerr << "writ-gateway: " << e.what() << "\n";
+        return 3;
+    }
 }

@@ -7,6 +7,7 @@
 #include "compile/sql_quote.h"
 #include "policy/policy_loader.h"
 #include "tasks/scram.h"
+#include "tasks/task_password.h"
 
 #include <libpq-fe.h>
 #include <nlohmann/json.hpp>
@@ -194,6 +195,10 @@ Diagnostics validateTaskRequest(const policy::Policy &policy, const TaskRequest 
 
 StartedTask startTask(const std::string &libpqUri, const TaskRequest &request)
 {
+    if (!request.passwordSecret.empty() && request.passwordSecret.size() < kMinTaskPasswordSecretBytes)
+        throw TaskError("the password secret holds " + std::to_string(request.passwordSecret.size()) + " bytes; it needs at least "
+                            + std::to_string(kMinTaskPasswordSecretBytes),
+                        TaskError::Kind::Refused);
     return withConnection(libpqUri, [&](pqxx::connection &c) {
         pqxx::work tx(c);
         const policy::Policy policy = deployedPolicy(tx);
@@ -214,7 +219,7 @@ StartedTask startTask(const std::string &libpqUri, const TaskRequest &request)
 
         started.id = randomHex(8);
         started.role = compile::jitRoleName(started.id);
-        started.password = randomPassword();
+        started.password = request.passwordSecret.empty() ? randomPassword() : derivedTaskPassword(request.passwordSecret, started.id);
         nlohmann::json context = nlohmann::json::object();
         for (const auto &[k, v] : request.context)
             context[k] = v;

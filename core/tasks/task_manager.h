@@ -25,6 +25,10 @@ struct TaskRequest
     std::string workflow;
     std::string approvedBy; ///< required for task types with `approval: required`
     int connectionLimit = 4;
+    /// The gateways' shared secret (loadTaskPasswordSecret). When set, the role's password is
+    /// derivedTaskPassword(passwordSecret, id), which any gateway holding the secret can recompute;
+    /// when empty, it is random and exists only in StartedTask.
+    std::string passwordSecret;
 };
 
 /// Checks a request against the policy: the agent and task type exist, the context carries exactly
@@ -66,7 +70,7 @@ private:
 };
 
 /// Validates against the deployed policy (the one stored by the last apply), then in one transaction
-/// records the task and creates its role with a random password (sent as a SCRAM verifier), VALID UNTIL
+/// records the task and creates its role with a random or derived password (sent as a SCRAM verifier), VALID UNTIL
 /// its expiry, a connection limit, membership in the task type's role and, for masked scopes, the view
 /// schema first on its search_path.
 StartedTask startTask(const std::string &libpqUri, const TaskRequest &request);

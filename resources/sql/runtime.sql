@@ -6,13 +6,21 @@ CREATE SCHEMA IF NOT EXISTS writ;
 COMMENT ON SCHEMA writ IS 'writ:managed runtime';
 REVOKE ALL ON SCHEMA writ FROM PUBLIC;
 
+-- Roles belong to the cluster: two databases deploying at the same moment both find them missing, and the
+-- second CREATE ROLE fails once the first commits. That loser has nothing to do, so the error is absorbed.
 DO $roles$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'writ_owner') THEN
-    CREATE ROLE writ_owner NOLOGIN;
+    BEGIN
+      CREATE ROLE writ_owner NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'writ_runtime') THEN
-    CREATE ROLE writ_runtime NOLOGIN;
+    BEGIN
+      CREATE ROLE writ_runtime NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
   END IF;
 END
 $roles$;

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The gateway's configuration file (YAML, docs/gateway.md lists every key with its default).
+// Loaded with file:line:col diagnostics like policy files; unknown keys are errors, not ignored,
+// so a misspelt security setting never silently falls back to its default.
+
+#include "common/diagnostic.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace writ::gateway {
+
+struct Endpoint
+{
+    std::string host = "127.0.0.1";
+    int port = 0;
+};
+
+struct UpstreamConfig
+{
+    std::string host = "127.0.0.1";
+    int port = 5432;
+    std::string database;                   ///< the only database clients may ask for
+    std::string sslmode = "prefer";         ///< disable | prefer | require
+    std::chrono::seconds connectTimeout{5};
+};
+
+struct TlsConfig
+{
+    std::string certFile;                   ///< empty = no TLS offered (SSLRequest answered 'N')
+    std::string keyFile;
+    bool required = true;                   ///< clients must use TLS ...
+    bool loopbackExempt = true;             ///< ... unless they connect over loopback
+    std::vector<std::string> exemptNetworks; ///< ... or from one of these CIDR ranges
+};
+
+struct CredentialConfig
+{
+    std::string issuer = "writ";
+    std::string audience = "writ-gateway";
+    std::vector<std::string> keyFiles;      ///< JWKS / JWK / PEM public keys of the task-credential signers
+    std::chrono::seconds maxLifetime{3600};
+};
+
+struct AuditConfig
+{
+    std::string file;                       ///< JSON lines; required
+    std::string keyFile;                    ///< HMAC key for the chain; empty = SHA-256 chain
+    std::chrono::milliseconds syncInterval{1000};
+};
+
+struct GatewayConfig
+{
+    Endpoint listen{"127.0.0.1", 6432};
+    UpstreamConfig upstream;
+    std::string stateDsn;                   ///< libpq URI of the writ_admin login: tasks, deployments, revocations
+    std::string passwordSecretFile;         ///< shared secret the JIT passwords derive from
+    std::string environment;                ///< this gateway's environment name (task types may be limited to some)
+    TlsConfig tls;
+    CredentialConfig credentials;
+    AuditConfig audit;
+    int workers = 0;                        ///< io_context threads; 0 = one per core
+    int maxClients = 1000;
+    std::chrono::seconds authTimeout{10};   ///< a client must finish startup and authentication within this
+};
+
+struct ConfigLoad
+{
+    GatewayConfig config;
+    Diagnostics diagnostics;
+    bool ok() const { return !diagnostics.hasErrors(); }
+};
+
+ConfigLoad loadGatewayConfig(const std::string &path);
+ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileName);
+
+} // namespace writ::gateway

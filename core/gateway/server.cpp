@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/server.h"
+
+#include "audit/audit_writer.h"
+#include "gateway/gateway_context.h"
+#include "gateway/protocol/backend.h"
+#include "gateway/session/client_session.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+namespace writ::gateway {
+
+struct GatewayServer::Impl
+{
+    GatewayContext &ctx;
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+    std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+    std::unique_ptr<asio::ssl::context> serverTls;
+    asio::ssl::context upstreamTls{asio::ssl::context::tls_client};
+    std::atomic<std::size_t> nextContext{0};
+    std::atomic<int> clients{0};
+    std::atomic<bool> stopping{false};
+
+    explicit Impl(GatewayContext &c) : ctx(c)
+    {
+        const int workers = c.config().workers > 0 ? c.config().workers : std::max(1u, std::thread::hardware_concurrency());
+        for (int i = 0; i < workers; ++i) {
+            contexts.push_back(std::make_unique<asio::io_context>(1));
+            guards.push_back(asio::make_work_guard(*contexts.back()));
+        }
+        upstreamTls.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                                | asio::ssl::context::no_tlsv1_1);
+        const auto &tls = c.config().tls;
+        if (!tls.certFile.empty()) {
+            serverTls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+            serverTls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
+                                   | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                                   | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+            serverTls->use_certificate_chain_file(tls.certFile);
+            serverTls->use_private_key_file(tls.keyFile, asio::ssl::context::pem);
+        }
+    }
+
+    asio::io_context &next() { return *contexts[nextContext++ % contexts.size()]; }
+
+    asio::awaitable<void> refuseBusy(asio::ip::tcp::socket socket)
+    {
+        protocol::ErrorFields e;
+        e.severity = "FATAL";
+        e.code = "53300"; // too_many_connections
+        e.message = "writ: the gateway serves its maximum of " + std::to_string(ctx.config().maxClients) + " clients";
+        std::vector<std::uint8_t> out;
+        protocol::encodeError(out, e);
+        asio::error_code ignored;
+        asio::write(socket, asio::buffer(out), ignored);
+        co_return;
+    }
+
+    asio::awaitable<void> acceptLoop()
+    {
+        for (;;) {
+            asio::io_context &worker = next();
+            asio::ip::tcp::socket socket(worker);
+            co_await acceptor->async_accept(socket, asio::use_awaitable);
+            socket.set_option(asio::ip::tcp::no_delay(true));
+            if (clients.load() >= ctx.config().maxClients) {
+                asio::co_spawn(worker, refuseBusy(std::move(socket)), asio::detached);
+                continue;
+            }
+            ++clients;
+            auto session = std::make_shared<ClientSession>(ctx, std::move(socket), serverTls.get(), upstreamTls);
+            asio::co_spawn(worker, [this, session]() -> asio::awaitable<void> {
+                co_await session->run();
+                --clients;
+            }, asio::detached);
+        }
+    }
+
+    /// Ends sessions of tasks revoked or expired since the last look, twice a second; reloads the
+    /// policy when a newer deployment appears (every 5 s).
+    asio::awaitable<void> watch()
+    {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        std::string since;
+        int ticks = 0;
+        auto lastSync = std::chrono::steady_clock::now();
+        for (;;) {
+            if (std::chrono::steady_clock::now() - lastSync >= ctx.config().audit.syncInterval) {
+                if (!ctx.audit().flush())
+                    std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
+                lastSync = std::chrono::steady_clock::now();
+            }
+            try {
+                // Lambdas named, not temporaries: GCC 12 destroys temporaries of a co_await expression twice.
+                auto now = [this]() -> asio::awaitable<std::string> { co_return ctx.store().serverNow(); };
+                if (since.empty())
+                    since = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(now), asio::use_awaitable);
+                auto poll = [this, &since]() -> asio::awaitable<std::vector<std::string>> { co_return ctx.store().endedSince(since); };
+                const auto ended = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(poll), asio::use_awaitable);
+                for (const auto &id : ended)
+                    if (const auto n = ctx.sessions().terminateTask(id, "task " + id + " has ended (completed, revoked or expired)"))
+                        std::cerr << "writ-gateway: ended " << n << " session(s) of task " << id << "\n";
+                if (++ticks % 10 == 0) {
+                    auto reload = [this]() -> asio::awaitable<bool> { co_return ctx.reloadPolicy(); };
+                    const bool changed = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(reload), asio::use_awaitable);
+                    if (changed)
+                        std::cerr << "writ-gateway: now enforcing policy deployment " << ctx.policyVersion() << "\n";
+                }
+            } catch (const std::exception &e) {
+                std::cerr << "writ-gateway: state check failed: " << e.what() << "\n";
+            }
+            timer.expires_after(std::min<std::chrono::milliseconds>(std::chrono::milliseconds(500), ctx.config().audit.syncInterval));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+    }
+};
+
+GatewayServer::GatewayServer(GatewayContext &context) : d(std::make_unique<Impl>(context)) {}
+
+GatewayServer::~GatewayServer() { stop(); }
+
+void GatewayServer::bind()
+{
+    const auto &listen = d->ctx.config().listen;
+    asio::error_code ec;
+    const auto address = asio::ip::make_address(listen.host, ec);
+    if (ec)
+        throw std::runtime_error("listen address '" + listen.host + "' is not an IP address");
+    const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(listen.port));
+    d->acceptor = std::make_unique<asio::ip::tcp::acceptor>(*d->contexts[0]);
+    d->acceptor->open(endpoint.protocol());
+    d->acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    d->acceptor->bind(endpoint, ec);
+    if (ec)
+        throw std::runtime_error("cannot listen on " + listen.host + ":" + std::to_string(listen.port) + ": " + ec.message());
+    d->acceptor->listen();
+}
+
+int GatewayServer::port() const { return d->acceptor ? d->acceptor->local_endpoint().port() : 0; }
+
+void GatewayServer::run()
+{
+    if (!d->acceptor)
+        bind();
+    asio::io_context &main = *d->contexts[0];
+    asio::signal_set signals(main, SIGINT, SIGTERM);
+    signals.async_wait([this](const asio::error_code &ec, int) {
+        if (!ec)
+            stop();
+    });
+    asio::co_spawn(main, d->acceptLoop(), [](std::exception_ptr e) {
+        if (e)
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception &ex) {
+                std::cerr << "writ-gateway: accepting stopped: " << ex.what() << "\n";
+            }
+    });
+    asio::co_spawn(main, d->watch(), asio::detached);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < d->contexts.size(); ++i)
+        threads.emplace_back([ctx = d->contexts[i].get()] { ctx->run(); });
+    main.run();
+    for (auto &t : threads)
+        t.join();
+}
+
+void GatewayServer::stop()
+{
+    if (d->stopping.exchange(true))
+        return;
+    for (auto &c : d->contexts)
+        c->stop();
+}
+
+} // namespace writ::gateway

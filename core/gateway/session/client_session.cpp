@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/session/client_session.h"
+
+#include "audit/audit_writer.h"
+#include "decide/decision_engine.h"
+#include "gateway/gateway_context.h"
+#include "gateway/protocol/backend.h"
+#include "gateway/protocol/frontend.h"
+#include "gateway/protocol/message_builder.h"
+#include "gateway/protocol/tags.h"
+#include "gateway/session/client_network.h"
+#include "gateway/session/frame_io.h"
+#include "gateway/session/response_filter.h"
+#include "gateway/session/upstream_link.h"
+#include "identity/task_credential.h"
+#include "sql/analyzer.h"
+#include "tasks/task_password.h"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <asio/thread_pool.hpp>
+#include <asio/write.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace writ::gateway {
+
+using namespace asio::experimental::awaitable_operators;
+namespace proto = protocol;
+
+namespace {
+
+proto::ErrorFields fatal(std::string code, std::string message, std::string hint = {})
+{
+    proto::ErrorFields e;
+    e.severity = "FATAL";
+    e.code = std::move(code);
+    e.message = std::move(message);
+    e.hint = std::move(hint);
+    return e;
+}
+
+proto::ErrorFields refusal(const decide::Decision &d, const std::string &approvalId = {})
+{
+    proto::ErrorFields e;
+    e.code = "42501"; // insufficient_privilege
+    const decide::Reason &r = d.deciding();
+    e.message = "writ: " + r.message;
+    if (!approvalId.empty())
+        e.message += " (approval id " + approvalId + ")";
+    e.detail = "rule " + r.rule + (r.policyPath.empty() ? std::string() : ", policy " + r.policyPath);
+    e.hint = !approvalId.empty() ? "an approver runs `writ approve " + approvalId + "`; then send the same statement again"
+                                 : r.fix;
+    return e;
+}
+
+bool startsWithWord(std::string_view sql, std::string_view word)
+{
+    std::size_t i = 0;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i])))
+        ++i;
+    if (sql.size() - i < word.size())
+        return false;
+    for (std::size_t k = 0; k < word.size(); ++k)
+        if (std::tolower(static_cast<unsigned char>(sql[i + k])) != word[k])
+            return false;
+    return true;
+}
+
+} // namespace
+
+struct ClientSession::Impl
+{
+    enum class State { Startup, Authenticating, Connecting, Ready, Closing };
+
+    GatewayContext &ctx;
+    Stream client;
+    asio::ssl::context *serverTls;
+    asio::ssl::context &upstreamTls;
+    proto::FrameDecoder clientDecoder{proto::FrameDecoder::Phase::Startup};
+    std::unique_ptr<UpstreamLink> upstream;
+    State state = State::Startup;
+    std::string clientAddress;
+    std::string sessionId;
+
+    // Who the session is, once authenticated.
+    TaskRecord task;
+    std::string workflow;
+    std::int32_t registryPid = 0;
+
+    // Statement bookkeeping.
+    ResponseFilter filter;
+    std::int64_t statements = 0;
+    std::set<std::string> sqlPrepared;                ///< SQL-level PREPARE names allowed in this session
+    std::map<std::string, std::string> parsedSql;     ///< extended protocol: statement name -> text
+    std::map<std::string, std::string> portalSql;     ///< portal name -> text
+    std::vector<std::uint8_t> toUpstream;
+    std::vector<std::uint8_t> toClient;
+    std::string terminateReason;
+    int unsyncedExtended = 0; ///< extended-protocol messages forwarded since the last Sync
+    std::uint64_t estimateCounter = 0;
+    std::map<std::string, double> estimates; ///< planner estimates by statement text (bounded)
+
+    /// A query the gateway itself runs on the session's upstream connection (planner estimates).
+    /// Its answers are consumed by upstreamLoop and never reach the client.
+    struct Internal
+    {
+        bool active = false;
+        std::vector<std::string> firstColumn; ///< of every DataRow
+        std::string error;
+        std::unique_ptr<asio::steady_timer> done; ///< cancelled when the answer is complete
+    } internal;
+
+    Impl(GatewayContext &c, asio::ip::tcp::socket s, asio::ssl::context *tls, asio::ssl::context &up)
+        : ctx(c), client(std::move(s)), serverTls(tls), upstreamTls(up)
+    {
+        clientAddress = client.remoteAddress();
+    }
+
+    void log(const std::string &what) const
+    {
+        std::cerr << "writ-gateway: session " << sessionId << " (" << clientAddress << "): " << what << "\n";
+    }
+
+    audit::AuditEvent event(audit::EventKind kind) const
+    {
+        audit::AuditEvent e;
+        e.kind = kind;
+        e.agent = task.agent;
+        e.task = task.id;
+        e.taskType = task.taskType;
+        e.workflow = workflow;
+        e.session = sessionId;
+        e.client = clientAddress;
+        e.databaseRole = task.role;
+        return e;
+    }
+
+    bool audit(const audit::AuditEvent &e)
+    {
+        if (ctx.audit().append(e))
+            return true;
+        log("audit write failed: " + ctx.audit().error());
+        return false;
+    }
+
+    asio::awaitable<void> sendFatal(const proto::ErrorFields &e)
+    {
+        std::vector<std::uint8_t> out;
+        proto::encodeError(out, e);
+        try {
+            co_await client.writeAll(out);
+        } catch (const std::exception &) {
+        }
+        client.close();
+    }
+
+    // ---- startup ---------------------------------------------------------------------------------
+
+    /// The startup packet, after TLS and GSSAPI negotiation; nullopt when the connection is done
+    /// (a cancel request, or a refusal already sent).
+    asio::awaitable<std::optional<proto::StartupPacket>> handshake()
+    {
+        for (int round = 0; round < 3; ++round) {
+            const proto::Frame frame = co_await readFrame(client, clientDecoder);
+            const auto packet = proto::decodeStartup(frame.body);
+            if (!packet) {
+                co_await sendFatal(fatal("08P01", "invalid startup packet"));
+                co_return std::nullopt;
+            }
+            std::vector<std::uint8_t> answer;
+            switch (packet->kind) {
+            case proto::StartupPacket::Kind::SslRequest:
+                if (clientDecoder.buffered() > 0) { // bytes after SSLRequest, before the handshake: an injection attempt
+                    co_await sendFatal(fatal("08P01", "unexpected data after SSLRequest"));
+                    co_return std::nullopt;
+                }
+                proto::encodeSslAnswer(answer, serverTls && !client.tls());
+                co_await client.writeAll(answer);
+                if (serverTls && !client.tls())
+                    co_await client.acceptTls(*serverTls);
+                continue;
+            case proto::StartupPacket::Kind::GssEncRequest:
+                proto::encodeSslAnswer(answer, false);
+                co_await client.writeAll(answer);
+                continue;
+            case proto::StartupPacket::Kind::CancelRequest:
+                if (const auto up = ctx.sessions().upstreamFor(packet->cancelPid, packet->cancelKey))
+                    co_await cancelUpstream(ctx.config().upstream, *up);
+                client.close();
+                co_return std::nullopt;
+            case proto::StartupPacket::Kind::Startup:
+                co_return *packet;
+            }
+        }
+        co_await sendFatal(fatal("08P01", "too many startup requests"));
+        co_return std::nullopt;
+    }
+
+    /// Protocol version, TLS requirement, replication and database checks. A refusal is sent here.
+    asio::awaitable<bool> acceptStartup(const proto::StartupPacket &p)
+    {
+        if ((p.version >> 16) != 3) {
+            co_await sendFatal(fatal("0A000", "unsupported frontend protocol " + std::to_string(p.version >> 16) + "."
+                                                  + std::to_string(p.version & 0xffff) + ": the gateway speaks 3.0"));
+            co_return false;
+        }
+        const std::string replication = p.parameter("replication");
+        if (!replication.empty() && replication != "false" && replication != "0" && replication != "off" && replication != "no") {
+            co_await sendFatal(fatal("0A000", "replication connections are not served by the gateway"));
+            co_return false;
+        }
+        const auto &tls = ctx.config().tls;
+        if (!client.tls() && tls.required && !tlsExempt(clientAddress, tls)) {
+            co_await sendFatal(fatal("28000", "the gateway requires TLS from " + clientAddress,
+                                     "connect with sslmode=require (task credentials must not cross the network in clear text)"));
+            co_return false;
+        }
+        const std::string database = p.parameter("database");
+        if (!database.empty() && database != ctx.config().upstream.database) {
+            co_await sendFatal(fatal("3D000", "database \"" + database + "\" is not served by this gateway",
+                                     "connect to database \"" + ctx.config().upstream.database + "\""));
+            co_return false;
+        }
+        // Protocol 3.x with x > 0, or _pq_ options: say what we speak instead of failing later.
+        std::vector<std::string> unsupported;
+        for (const auto &[k, v] : p.parameters)
+            if (k.rfind("_pq_.", 0) == 0)
+                unsupported.push_back(k);
+        if ((p.version & 0xffff) > 0 || !unsupported.empty()) {
+            std::vector<std::uint8_t> out;
+            proto::encodeNegotiateProtocolVersion(out, 0, unsupported);
+            co_await client.writeAll(out);
+        }
+        co_return true;
+    }
+
+    // ---- authentication --------------------------------------------------------------------------
+
+    template <typename F>
+    asio::awaitable<std::invoke_result_t<F>> blocking(F f)
+    {
+        // State-database calls block: run them on the shared pool, resume on this session's thread.
+        auto job = [f = std::move(f)]() -> asio::awaitable<std::invoke_result_t<F>> { co_return f(); };
+        co_return co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(job), asio::use_awaitable);
+    }
+
+    asio::awaitable<bool> authenticate()
+    {
+        state = State::Authenticating;
+        std::vector<std::uint8_t> out;
+        proto::encodeAuthentication(out, proto::AuthCode::CleartextPassword);
+        co_await client.writeAll(out);
+        const proto::Frame frame = co_await readFrame(client, clientDecoder);
+        const auto password = frame.tag == proto::fe::Password ? proto::decodePassword(frame.body) : std::nullopt;
+        if (!password) {
+            co_await sendFatal(fatal("08P01", "expected a password message holding the task credential"));
+            co_return false;
+        }
+        auto refuse = [&](std::string message, std::string hint) -> asio::awaitable<bool> {
+            auto e = event(audit::EventKind::Connect);
+            e.verdict = "deny";
+            e.rule = "authentication";
+            e.message = message;
+            audit(e);
+            co_await sendFatal(fatal("28P01", "writ: " + message, std::move(hint)));
+            co_return false;
+        };
+        const auto credential = ctx.verifier().verify(password->password);
+        if (!credential)
+            co_return co_await refuse("task credential refused: " + credential.error().toString(),
+                                      "start a task (writ task start) and use its credential as the password");
+        const auto &cred = credential.value();
+        std::optional<TaskRecord> record;
+        bool stateDown = false;
+        try {
+            // Named, not a temporary: GCC 12 destroys temporaries of a co_await expression twice.
+            auto lookup = [this, id = cred.taskId] { return ctx.store().findTask(id); };
+            record = co_await blocking(std::move(lookup));
+        } catch (const StateError &e) {
+            log(e.what());
+            stateDown = true;
+        }
+        if (stateDown) {
+            co_await sendFatal(fatal("08006", "writ: the gateway cannot check the task right now; try again"));
+            co_return false;
+        }
+        if (!record)
+            co_return co_await refuse("task " + cred.taskId + " does not exist", "start a new task");
+        task = *record;
+        if (task.revoked)
+            co_return co_await refuse("task " + task.id + " was ended" + (task.revokeReason.empty() ? "" : ": " + task.revokeReason),
+                                      "start a new task");
+        if (task.expiresAt <= std::chrono::system_clock::now())
+            co_return co_await refuse("task " + task.id + " has expired", "start a new task");
+        if (task.agent != cred.agent || task.taskType != cred.taskType
+            || identity::contextDigest(task.context) != cred.contextDigest)
+            co_return co_await refuse("the credential does not match task " + task.id, "use the credential issued for this task");
+        workflow = !cred.workflowId.empty() ? cred.workflowId : task.workflow;
+        const auto engine = ctx.engine();
+        if (const auto problem = networkProblem(engine->policy(), task.agent, clientAddress))
+            co_return co_await refuse(*problem, "connect from a network the agent's identity lists");
+        co_return true;
+    }
+
+    // ---- upstream --------------------------------------------------------------------------------
+
+    asio::awaitable<bool> openUpstream(const std::string &applicationNameFromClient)
+    {
+        (void)applicationNameFromClient; // the task's name replaces whatever the client asked for
+        state = State::Connecting;
+        UpstreamLogin login;
+        login.role = task.role;
+        login.password = tasks::derivedTaskPassword(ctx.passwordSecret(), task.id);
+        login.database = ctx.config().upstream.database;
+        login.applicationName = "writ:" + task.agent + "/" + task.id;
+        if (login.applicationName.size() > 63)
+            login.applicationName.resize(63);
+        std::optional<proto::ErrorFields> failure;
+        try {
+            upstream = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);
+        } catch (const UpstreamError &e) {
+            log(std::string("upstream login failed: ") + e.what());
+            failure = e.fields;
+        } catch (const std::exception &e) {
+            log(std::string("upstream unreachable: ") + e.what());
+            failure = fatal("08006", "writ: the database behind the gateway cannot be reached; try again");
+        }
+        if (failure) {
+            failure->severity = "FATAL";
+            co_await sendFatal(*failure);
+            co_return false;
+        }
+        filter = ResponseFilter(ctx.engine()->policy().findTask(task.agent, task.taskType)
+                                    ? ctx.engine()->policy().findTask(task.agent, task.taskType)->limits.rowsPerStatement
+                                    : std::nullopt);
+        const auto [pid, key] = ctx.sessions().add(task.id, self, upstream->key);
+        registryPid = pid;
+        std::vector<std::uint8_t> out;
+        proto::encodeAuthentication(out, proto::AuthCode::Ok);
+        for (const auto &[k, v] : upstream->parameterStatus)
+            proto::encodeParameterStatus(out, k, v);
+        proto::encodeBackendKeyData(out, pid, key);
+        proto::encodeReadyForQuery(out, upstream->transactionStatus);
+        co_await client.writeAll(out);
+        state = State::Ready;
+        audit(event(audit::EventKind::Connect));
+        co_return true;
+    }
+
+    std::weak_ptr<SessionHandle> self;
+
+    // ---- deciding ----------------------------------------------------------------------------------
+
+    decide::TaskContext taskContext() const
+    {
+        decide::TaskContext c;
+        c.agent = task.agent;
+        c.taskType = task.taskType;
+        c.values = task.context;
+        c.environment = ctx.config().environment;
+        c.expiresAt = task.expiresAt;
+        c.statementsSoFar = statements;
+        c.preparedStatements = sqlPrepared;
+        return c;
+    }
+
+    /// Decides `sql`; on refusal audits it and returns the error to send instead. Approvals are
+    /// checked (and requested) against the state database.
+    asio::awaitable<std::optional<proto::ErrorFields>> decideStatement(const std::string &sql, bool simpleQuery, std::string &rule)
+    {
+        const auto engine = ctx.engine();
+        auto decision = engine->decide(sql, taskContext(), simpleQuery);
+        decide::Decision d = *decision;
+        if (d.needsRowEstimate) {
+            const auto known = estimates.find(sql);
+            const double rows = known != estimates.end() ? known->second : co_await estimateRows(sql);
+            if (known == estimates.end() && !std::isnan(rows)) {
+                if (estimates.size() >= 1000)
+                    estimates.clear();
+                estimates.emplace(sql, rows);
+            }
+            d = decide::applyRowEstimate(d, rows);
+        }
+        auto record = event(audit::EventKind::Decision);
+        record.query = sql.size() > 4096 ? sql.substr(0, 4096) : sql;
+        record.verdict = decide::toString(d.verdict);
+        record.rule = d.deciding().rule;
+        std::string approvalId;
+        if (d.verdict == decide::Verdict::ApprovalRequired) {
+            try {
+                auto consume = [this, sql] { return ctx.store().consumeApproval(task.id, sql); };
+                const bool approved = co_await blocking(std::move(consume));
+                if (approved) {
+                    d.verdict = decide::Verdict::Allow;
+                    record.verdict = "allow";
+                    record.message = "approved statement, run once";
+                } else {
+                    const std::string cls = policy::toString(*d.approvalClass);
+                    auto request = [this, sql, cls] {
+                        return ctx.store().requestApproval(task.id, cls, "", sql, std::chrono::minutes(15));
+                    };
+                    approvalId = co_await blocking(std::move(request));
+                    record.approval = approvalId;
+                }
+            } catch (const StateError &e) {
+                log(e.what());
+                d.verdict = decide::Verdict::Deny;
+                d.reasons.insert(d.reasons.begin(), {decide::rule::Allowlist, "approvals cannot be checked right now", "try again", "", 0, -1});
+            }
+        }
+        if (d.verdict != decide::Verdict::Allow)
+            record.message = d.deciding().message;
+        rule = record.rule;
+        if (!audit(record)) {
+            proto::ErrorFields e;
+            e.code = "58030"; // io_error
+            e.message = "writ: the statement was refused because it could not be audited";
+            co_return e;
+        }
+        if (d.verdict == decide::Verdict::Allow) {
+            if (simpleQuery && startsWithWord(sql, "prepare")) {
+                const auto analysis = sql::analyze(sql, engine->catalog(), {engine->searchPathFor(task.agent, task.taskType)});
+                for (const auto &s : analysis.statements)
+                    if (!s.prepareName.empty())
+                        sqlPrepared.insert(s.prepareName);
+            }
+            co_return std::nullopt;
+        }
+        co_return refusal(d, approvalId);
+    }
+
+    /// The planner's row estimate for a read (bulk_read). Without a way to ask (an explicit batch in
+    /// flight), the estimate is unknown, which asks for approval: fail closed.
+    asio::awaitable<double> estimateRows(const std::string &sql);
+
+    // ---- the two loops ---------------------------------------------------------------------------
+
+    asio::awaitable<void> flushUpstream()
+    {
+        if (toUpstream.empty())
+            co_return;
+        std::vector<std::uint8_t> out;
+        out.swap(toUpstream);
+        co_await upstream->stream->writeAll(out);
+    }
+
+    void poison(const proto::ErrorFields &error, bool simpleQuery, std::string_view statementName = {})
+    {
+        const std::string marker = filter.poisoned(error, simpleQuery);
+        if (simpleQuery) {
+            proto::encodeQuery(toUpstream, ResponseFilter::poisonSql(marker));
+        } else {
+            proto::MessageBuilder b(toUpstream, proto::fe::Parse);
+            b.cstring(statementName).cstring(ResponseFilter::poisonSql(marker)).int16(0);
+        }
+    }
+
+    asio::awaitable<void> clientLoop()
+    {
+        for (;;) {
+            const proto::Frame frame = co_await readFrame(client, clientDecoder);
+            const char tag = frame.tag;
+            switch (tag) {
+            case proto::fe::Query: {
+                const auto q = proto::decodeQuery(frame.body);
+                if (!q)
+                    throw ProtocolViolation("malformed Query message");
+                const std::string sql(q->sql);
+                std::string rule;
+                ++statements;
+                if (const auto refused = co_await decideStatement(sql, true, rule)) {
+                    poison(*refused, true);
+                } else {
+                    proto::encodeRaw(toUpstream, tag, frame.body);
+                    filter.forwardedQuery({sql, rule});
+                }
+                break;
+            }
+            case proto::fe::Parse: {
+                const auto p = proto::decodeParse(frame.body);
+                if (!p)
+                    throw ProtocolViolation("malformed Parse message");
+                const std::string sql(p->sql);
+                std::string rule;
+                if (const auto refused = co_await decideStatement(sql, false, rule)) {
+                    poison(*refused, false, p->name);
+                    parsedSql.erase(std::string(p->name));
+                } else {
+                    proto::encodeRaw(toUpstream, tag, frame.body);
+                    parsedSql[std::string(p->name)] = sql;
+                }
+                ++unsyncedExtended;
+                break;
+            }
+            case proto::fe::Bind: {
+                const auto b = proto::decodeBind(frame.body);
+                if (!b)
+                    throw ProtocolViolation("malformed Bind message");
+                const auto it = parsedSql.find(std::string(b->statement));
+                portalSql[std::string(b->portal)] = it == parsedSql.end() ? std::string() : it->second;
+                proto::encodeRaw(toUpstream, tag, frame.body);
+                ++unsyncedExtended;
+                break;
+            }
+            case proto::fe::Execute: {
+                const auto e = proto::decodeExecute(frame.body);
+                if (!e)
+                    throw ProtocolViolation("malformed Execute message");
+                ++statements;
+                const auto it = portalSql.find(std::string(e->portal));
+                proto::encodeRaw(toUpstream, tag, frame.body);
+                filter.forwardedExecute({it == portalSql.end() ? std::string() : it->second, "allowed"});
+                ++unsyncedExtended;
+                break;
+            }
+            case proto::fe::Sync:
+                proto::encodeRaw(toUpstream, tag, frame.body);
+                filter.forwardedSync();
+                unsyncedExtended = 0;
+                break;
+            case proto::fe::Describe:
+            case proto::fe::Close:
+            case proto::fe::Flush:
+            case proto::fe::CopyData:
+            case proto::fe::CopyDone:
+            case proto::fe::CopyFail:
+                proto::encodeRaw(toUpstream, tag, frame.body);
+                break;
+            case proto::fe::FunctionCall: {
+                decide::Decision d;
+                d.reasons.push_back({decide::rule::FunctionCallMessage,
+                                     "the Function Call protocol message is not allowed: it calls functions by oid, past every check",
+                                     "call the function in a SELECT", "", 0, -1});
+                auto record = event(audit::EventKind::Decision);
+                record.verdict = "deny";
+                record.rule = decide::rule::FunctionCallMessage;
+                audit(record);
+                poison(refusal(d), true);
+                break;
+            }
+            case proto::fe::Terminate:
+                proto::encodeTerminate(toUpstream);
+                co_await flushUpstream();
+                co_return;
+            default:
+                throw ProtocolViolation(std::string("unexpected message type '") + tag + "'");
+            }
+            if (!clientDecoder.hasFrame())
+                co_await flushUpstream();
+        }
+    }
+
+    asio::awaitable<void> upstreamLoop()
+    {
+        for (;;) {
+            const proto::Frame frame = co_await readFrame(*upstream->stream, upstream->decoder);
+            if (internal.active) {
+                consumeInternal(frame);
+                continue;
+            }
+            const auto result = filter.onUpstream(frame.tag, frame.body);
+            switch (result.action) {
+            case ResponseFilter::Action::Relay:
+                proto::encodeRaw(toClient, frame.tag, frame.body);
+                break;
+            case ResponseFilter::Action::Replace:
+                toClient.insert(toClient.end(), result.replacement.begin(), result.replacement.end());
+                break;
+            case ResponseFilter::Action::Drop:
+                break;
+            }
+            if (result.cancelUpstream)
+                asio::co_spawn(co_await asio::this_coro::executor, cancelUpstream(ctx.config().upstream, upstream->key), asio::detached);
+            for (auto &done : filter.takeCompleted()) {
+                auto e = event(audit::EventKind::Statement);
+                e.query = done.statement.sql.size() > 4096 ? done.statement.sql.substr(0, 4096) : done.statement.sql;
+                e.rows = done.rows;
+                e.durationMicros = done.duration.count();
+                e.sqlstate = done.sqlstate;
+                e.message = !done.ran ? "not run: an earlier statement of its batch failed" : done.error;
+                if (!audit(e))
+                    throw std::runtime_error("audit log unavailable");
+            }
+            if (!upstream->decoder.hasFrame() || toClient.size() > 256 * 1024) {
+                std::vector<std::uint8_t> out;
+                out.swap(toClient);
+                co_await client.writeAll(out);
+            }
+        }
+    }
+
+    void consumeInternal(const proto::Frame &frame)
+    {
+        switch (frame.tag) {
+        case proto::be::DataRow: {
+            // int16 column count, then int32 length + bytes: the first column is the EXPLAIN text.
+            const auto &b = frame.body;
+            if (b.size() >= 6) {
+                const std::int32_t length = (b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5];
+                if (length > 0 && static_cast<std::size_t>(length) <= b.size() - 6)
+                    internal.firstColumn.emplace_back(reinterpret_cast<const char *>(b.data() + 6), static_cast<std::size_t>(length));
+            }
+            break;
+        }
+        case proto::be::ErrorResponse:
+            internal.error = proto::decodeError(frame.body).value_or(proto::ErrorFields{}).message;
+            if (internal.error.empty())
+                internal.error = "error";
+            break;
+        case proto::be::ReadyForQuery:
+            internal.active = false;
+            if (internal.done)
+                internal.done->cancel();
+            break;
+        default:
+            break;
+        }
+    }
+
+    void close()
+    {
+        state = State::Closing;
+        client.close();
+        if (upstream && upstream->stream)
+            upstream->stream->close();
+    }
+};
+
+namespace {
+
+/// Highest $n parameter number in `sql`, outside quotes and comments.
+int parameterCount(std::string_view sql)
+{
+    int highest = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"') {
+            const auto end = sql.find(c, i + 1);
+            if (end == std::string_view::npos)
+                break;
+            i = end;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            i = sql.find('\n', i);
+            if (i == std::string_view::npos)
+                break;
+        } else if (c == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+            int n = 0;
+            std::size_t k = i + 1;
+            while (k < sql.size() && std::isdigit(static_cast<unsigned char>(sql[k])) && n < 100000)
+                n = n * 10 + (sql[k++] - '0');
+            highest = std::max(highest, n);
+            i = k - 1;
+        }
+    }
+    return highest;
+}
+
+/// "Plan Rows" of the top plan node in EXPLAIN (FORMAT JSON) output.
+double planRows(const std::string &json)
+{
+    const auto at = json.find("\"Plan Rows\":");
+    if (at == std::string::npos)
+        return std::numeric_limits<double>::quiet_NaN();
+    try {
+        return std::stod(json.substr(at + 12));
+    } catch (const std::exception &) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+} // namespace
+
+asio::awaitable<double> ClientSession::Impl::estimateRows(const std::string &sql)
+{
+    constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
+    // Only between batches: then the next answers from upstream are this query's alone.
+    if (filter.outstanding() != 0 || unsyncedExtended != 0 || !toUpstream.empty() || internal.active
+        || filter.transactionStatus() == 'E')
+        co_return unknown;
+    // A savepoint keeps a failing EXPLAIN from aborting the client's transaction block.
+    const bool inBlock = filter.transactionStatus() == 'T';
+    const int params = parameterCount(sql);
+    std::string text = inBlock ? "SAVEPOINT writ_estimate; " : "";
+    if (params == 0) {
+        text += "EXPLAIN (FORMAT JSON) " + sql;
+    } else {
+        // Parameters without values: the generic plan's estimate, as EXPLAIN (GENERIC_PLAN) gives in PostgreSQL 16.
+        std::string nulls;
+        for (int i = 0; i < params; ++i)
+            nulls += i ? ", NULL" : "NULL";
+        // A fresh name each time: a PREPARE that succeeded before a failure elsewhere is left behind
+        // rather than risking a DEALLOCATE that could fail inside the client's transaction.
+        const std::string name = "writ_estimate_" + std::to_string(++estimateCounter);
+        text += "SET LOCAL plan_cache_mode = force_generic_plan; PREPARE " + name + " AS " + sql + "; EXPLAIN (FORMAT JSON) EXECUTE "
+                + name + "(" + nulls + "); DEALLOCATE " + name;
+        if (!inBlock)
+            text = "BEGIN; " + text + "; COMMIT";
+    }
+    if (inBlock) // rolling back to the savepoint also undoes SET LOCAL for the client's transaction
+        text += "; ROLLBACK TO SAVEPOINT writ_estimate; RELEASE writ_estimate";
+    internal.active = true;
+    internal.firstColumn.clear();
+    internal.error.clear();
+    internal.done = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor, std::chrono::steady_clock::time_point::max());
+    std::vector<std::uint8_t> out;
+    proto::encodeQuery(out, text);
+    co_await upstream->stream->writeAll(out);
+    asio::error_code ec;
+    co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const bool failed = !internal.error.empty();
+    if (failed && (inBlock || params > 0)) {
+        // Leave the session as it was: undo the savepoint, or end the failed implicit block.
+        std::vector<std::uint8_t> undo;
+        proto::encodeQuery(undo, inBlock ? "ROLLBACK TO SAVEPOINT writ_estimate; RELEASE writ_estimate" : "ROLLBACK");
+        internal.active = true;
+        internal.done = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor, std::chrono::steady_clock::time_point::max());
+        co_await upstream->stream->writeAll(undo);
+        co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (failed)
+        co_return unknown; // the statement itself will fail upstream the same way, or need approval
+    std::string json;
+    for (const auto &row : internal.firstColumn)
+        json += row;
+    co_return planRows(json);
+}
+
+ClientSession::ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, asio::ssl::context *serverTls,
+                             asio::ssl::context &upstreamTls)
+    : d(std::make_unique<Impl>(context, std::move(socket), serverTls, upstreamTls))
+{
+}
+
+ClientSession::~ClientSession()
+{
+    if (d->registryPid)
+        d->ctx.sessions().remove(d->registryPid);
+}
+
+void ClientSession::terminate(const std::string &reason)
+{
+    auto self = shared_from_this();
+    asio::post(d->client.socket().get_executor(), [self, reason] {
+        Impl &s = *self->d;
+        if (s.state == Impl::State::Closing || !s.terminateReason.empty())
+            return;
+        s.terminateReason = reason;
+        // Ending upstream ends the relay loops; run() then tells the client why, through its own stream.
+        if (s.upstream && s.upstream->stream)
+            s.upstream->stream->close();
+        else
+            s.close();
+    });
+}
+
+asio::awaitable<void> ClientSession::run()
+{
+    Impl &s = *d;
+    s.self = weak_from_this();
+    s.sessionId = std::to_string(reinterpret_cast<std::uintptr_t>(this) & 0xffffffff);
+    // Startup and authentication must finish within auth_timeout: a silent client holds nothing for long.
+    asio::steady_timer deadline(co_await asio::this_coro::executor, s.ctx.config().authTimeout);
+    deadline.async_wait([&s](asio::error_code ec) {
+        if (!ec && s.state != Impl::State::Ready)
+            s.close();
+    });
+    std::string violation;
+    try {
+        const auto startup = co_await s.handshake();
+        if (!startup || !co_await s.acceptStartup(*startup))
+            co_return;
+        s.clientDecoder.setPhase(proto::FrameDecoder::Phase::Messages);
+        if (!co_await s.authenticate())
+            co_return;
+        if (!co_await s.openUpstream(startup->parameter("application_name")))
+            co_return;
+        deadline.cancel();
+        co_await (s.clientLoop() || s.upstreamLoop());
+    } catch (const ProtocolViolation &e) {
+        s.log(std::string("protocol violation: ") + e.what());
+        violation = e.what();
+    } catch (const std::exception &e) {
+        if (s.state == Impl::State::Ready && s.terminateReason.empty())
+            s.log(std::string("ended: ") + e.what());
+    }
+    if (!violation.empty())
+        co_await s.sendFatal(fatal("08P01", "protocol violation: " + violation));
+    else if (!s.terminateReason.empty())
+        co_await s.sendFatal(fatal("57P01", "writ: " + s.terminateReason, "start a new task"));
+    deadline.cancel();
+    if (s.state == Impl::State::Ready || s.state == Impl::State::Closing) {
+        auto e = s.event(audit::EventKind::Disconnect);
+        e.message = s.terminateReason;
+        s.audit(e);
+    }
+    s.close();
+}
+
+} // namespace writ::gateway

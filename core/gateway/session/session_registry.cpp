@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/session/session_registry.h"
+
+#include <openssl/rand.h>
+
+namespace writ::gateway {
+
+namespace {
+
+std::int32_t randomKey()
+{
+    std::int32_t key = 0;
+    // Cancel keys guard against other clients cancelling this session's statements: never predictable.
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(&key), sizeof key) != 1)
+        throw std::runtime_error("no randomness for a cancel key");
+    return key;
+}
+
+} // namespace
+
+std::pair<std::int32_t, std::int32_t> SessionRegistry::add(const std::string &taskId, std::weak_ptr<SessionHandle> session,
+                                                           UpstreamKey upstream)
+{
+    const std::int32_t key = randomKey();
+    std::lock_guard lock(m_mutex);
+    while (m_byPid.count(m_nextPid) || m_nextPid <= 0)
+        m_nextPid = m_nextPid <= 0 ? 1 : m_nextPid + 1;
+    const std::int32_t pid = m_nextPid++;
+    m_byPid[pid] = {taskId, std::move(session), key, upstream};
+    return {pid, key};
+}
+
+void SessionRegistry::remove(std::int32_t pid)
+{
+    std::lock_guard lock(m_mutex);
+    m_byPid.erase(pid);
+}
+
+std::optional<UpstreamKey> SessionRegistry::upstreamFor(std::int32_t pid, std::int32_t key) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_byPid.find(pid);
+    if (it == m_byPid.end() || it->second.clientKey != key)
+        return std::nullopt;
+    return it->second.upstream;
+}
+
+std::size_t SessionRegistry::terminateTask(const std::string &taskId, const std::string &reason)
+{
+    std::vector<std::shared_ptr<SessionHandle>> victims;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &[pid, e] : m_byPid)
+            if (e.taskId == taskId)
+                if (auto s = e.session.lock())
+                    victims.push_back(std::move(s));
+    }
+    // Outside the lock: terminate() may remove the session from the registry.
+    for (const auto &s : victims)
+        s->terminate(reason);
+    return victims.size();
+}
+
+std::size_t SessionRegistry::size() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_byPid.size();
+}
+
+} // namespace writ::gateway

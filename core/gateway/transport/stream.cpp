@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "gateway/transport/stream.h"
+
+#include <asio/read.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+namespace writ::gateway {
+
+asio::awaitable<void> Stream::acceptTls(asio::ssl::context &context)
+{
+    m_tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket &>>(m_socket, context);
+    co_await m_tls->async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+}
+
+asio::awaitable<void> Stream::connectTls(asio::ssl::context &context, const std::string &serverName)
+{
+    m_tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket &>>(m_socket, context);
+    SSL_set_tlsext_host_name(m_tls->native_handle(), serverName.c_str());
+    co_await m_tls->async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+}
+
+asio::awaitable<std::size_t> Stream::readSome(std::span<std::uint8_t> buffer)
+{
+    const auto b = asio::buffer(buffer.data(), buffer.size());
+    if (m_tls)
+        co_return co_await m_tls->async_read_some(b, asio::use_awaitable);
+    co_return co_await m_socket.async_read_some(b, asio::use_awaitable);
+}
+
+asio::awaitable<void> Stream::writeAll(std::span<const std::uint8_t> bytes)
+{
+    const auto b = asio::buffer(bytes.data(), bytes.size());
+    if (m_tls)
+        co_await asio::async_write(*m_tls, b, asio::use_awaitable);
+    else
+        co_await asio::async_write(m_socket, b, asio::use_awaitable);
+}
+
+void Stream::close()
+{
+    asio::error_code ignored;
+    m_socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    m_socket.close(ignored);
+}
+
+std::string Stream::remoteAddress() const
+{
+    asio::error_code ec;
+    const auto ep = m_socket.remote_endpoint(ec);
+    if (ec)
+        return {};
+    return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+} // namespace writ::gateway

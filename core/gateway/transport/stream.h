@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// A connection's byte stream, plain TCP or TLS over it, behind one interface: the only place in the
+// gateway that does socket I/O. Included by session code only (it pulls in Asio).
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl.hpp>
+
+#include <memory>
+#include <span>
+#include <string>
+
+namespace writ::gateway {
+
+class Stream
+{
+public:
+    explicit Stream(asio::ip::tcp::socket socket) : m_socket(std::move(socket)) {}
+
+    /// Upgrades to TLS as the server (after answering 'S' to SSLRequest) or as the client (upstream).
+    asio::awaitable<void> acceptTls(asio::ssl::context &context);
+    asio::awaitable<void> connectTls(asio::ssl::context &context, const std::string &serverName);
+
+    asio::awaitable<std::size_t> readSome(std::span<std::uint8_t> buffer);
+    asio::awaitable<void> writeAll(std::span<const std::uint8_t> bytes);
+
+    /// Closes at once; pending reads and writes fail. Safe to call more than once.
+    void close();
+
+    bool tls() const { return m_tls != nullptr; }
+    bool isOpen() const { return m_socket.is_open(); }
+    asio::ip::tcp::socket &socket() { return m_socket; }
+    std::string remoteAddress() const; ///< "address:port", or "" when unknown
+
+private:
+    asio::ip::tcp::socket m_socket;
+    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket &>> m_tls;
+};
+
+} // namespace writ::gateway

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// SQL text + Catalog + search_path -> StatementFacts, through libpg_query's protobuf parse tree
+// (never its JSON: this runs for every statement the gateway sees).
+//
+// Hostile input is expected: texts over kMaxAnalyzeBytes, NUL bytes, invalid UTF-8 and nesting
+// deeper than kMaxNestingDepth give Analysis::error before or instead of a deep recursion.
+
+#include "sql/statement_facts.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace writ::sql {
+
+inline constexpr std::size_t kMaxAnalyzeBytes = 1024 * 1024;
+inline constexpr int kMaxNestingDepth = 1000;
+
+struct AnalyzeOptions
+{
+    /// Schemas searched for unqualified relation and function names, in order, after pg_catalog
+    /// (which PostgreSQL always searches first). "$user" entries are skipped.
+    std::vector<std::string> searchPath = {"public"};
+};
+
+/// Never throws for any input; problems come back in Analysis::error.
+Analysis analyze(std::string_view sql, const catalog::Catalog &catalog, const AnalyzeOptions &options = {});
+
+/// libpg_query's fingerprint of one statement (constants and parameters ignored), or nullopt when the
+/// text does not parse. Allowlist mode matches statements to templates with it.
+std::optional<std::uint64_t> fingerprint(std::string_view sql);
+
+} // namespace writ::sql

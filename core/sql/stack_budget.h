@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Stack for parsing deeply nested statements. Parsing and unpacking recurse once per tree level
+// (about 1 KiB per level in protobuf-c's unpack), so the analyzer compares the pre-scan's bound
+// with the stack the calling thread has left: shallow statements run in place, deeper ones on a
+// short-lived thread with a stack large enough for the deepest tree kMaxNestingDepth admits.
+
+#include <cstddef>
+#include <functional>
+
+namespace writ::sql::detail {
+
+/// Bytes of stack below the caller's frame on this thread (512 KiB assumed when it cannot be read).
+std::size_t remainingStack();
+
+/// Stack the parse of a tree `treeDepth` protobuf messages deep needs, with a fixed reserve for
+/// the frames around it.
+std::size_t stackNeeded(int treeDepth);
+
+/// Stack size of the helper thread.
+inline constexpr std::size_t kHelperStackBytes = 64u * 1024 * 1024;
+
+/// Runs `fn` on a new thread with a kHelperStackBytes stack and waits for it. False when no thread
+/// could be started (fn did not run). `fn` must not throw.
+bool runOnLargeStack(const std::function<void()> &fn);
+
+} // namespace writ::sql::detail

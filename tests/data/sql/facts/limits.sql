@@ -1,0 +1,6 @@
+SELECT id FROM customers LIMIT 10;
+SELECT id FROM customers LIMIT ALL;
+SELECT id FROM customers FETCH FIRST 3 ROWS ONLY;
+SELECT id FROM customers LIMIT $1;
+SELECT id FROM customers LIMIT 10000000000;
+SELECT id FROM customers OFFSET 5

@@ -1,0 +1,1 @@
+DO $body$ BEGIN PERFORM '$'; END $body$; SELECT $1, a$b$c FROM t

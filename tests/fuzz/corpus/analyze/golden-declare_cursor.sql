@@ -1,0 +1,6 @@
+BEGIN;
+DECLARE cur CURSOR WITH HOLD FOR SELECT id, body FROM internal_notes;
+FETCH 10 FROM cur;
+MOVE NEXT IN cur;
+CLOSE cur;
+COMMIT

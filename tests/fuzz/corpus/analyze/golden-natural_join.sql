@@ -1,0 +1,1 @@
+SELECT plan, name FROM accounts NATURAL JOIN customers

@@ -1,0 +1,1 @@
+SELECT c.ctid, c.xmin, c.full_name FROM customers c

@@ -1,0 +1,1 @@
+SELECT ARRAY[1,2][1:2], (x).f[1], '{"a":1}'::jsonb -> 'a' FROM t

@@ -1,0 +1,1 @@
+SELECT t.select, t.from, 1 AS and, - - t.end FROM t WHERE t.where = t.or

@@ -1,0 +1,1 @@
+BEGIN; SET LOCAL role TO admin; UPDATE customers SET phone = NULL; COMMIT;;  -- done

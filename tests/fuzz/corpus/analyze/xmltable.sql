@@ -1,0 +1,1 @@
+SELECT * FROM XMLTABLE('/r' PASSING (SELECT body FROM messages LIMIT 1) COLUMNS id int PATH '@id')

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+// The audit hash chain: what a writer appends verifies, and any edit, deletion, reordering or cut
+// is found at the line where it happened.
+
+#include "audit/audit_verify.h"
+#include "audit/audit_writer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+#include <sstream>
+
+using namespace writ::audit;
+
+namespace {
+
+AuditEvent sampleEvent(int i)
+{
+    AuditEvent e;
+    e.kind = i % 3 == 0 ? EventKind::Connect : EventKind::Decision;
+    e.timeMicros = 1700000000000000 + i;
+    e.agent = "support-summarizer";
+    e.task = "t" + std::to_string(i);
+    e.query = "SELECT id FROM tickets WHERE customer_id = $1";
+    e.verdict = i % 2 ? "allow" : "deny";
+    e.rule = i % 2 ? "allowed" : "column-scope";
+    e.rows = i;
+    return e;
+}
+
+std::vector<std::string> readLines(const std::string &path)
+{
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);)
+        lines.push_back(l);
+    return lines;
+}
+
+std::string joined(const std::vector<std::string> &lines)
+{
+    std::string out;
+    for (const auto &l : lines)
+        out += l + "\n";
+    return out;
+}
+
+} // namespace
+
+class TestAuditChain : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_path;
+
+    std::vector<std::string> writeRecords(int n, const std::string &key = {})
+    {
+        m_path = m_dir.filePath(QString("audit-%1.jsonl").arg(QRandomGenerator::global()->generate())).toStdString();
+        AuditWriter w(m_path, key);
+        for (int i = 0; i < n; ++i)
+            if (!w.append(sampleEvent(i)))
+                qFatal("append failed: %s", w.error().c_str());
+        w.flush();
+        return readLines(m_path);
+    }
+
+private slots:
+    void writtenChainVerifies()
+    {
+        const auto lines = writeRecords(10);
+        QCOMPARE(lines.size(), std::size_t(10));
+        const VerifyResult r = verifyAuditFile(m_path);
+        QVERIFY2(r.ok, r.problem.c_str());
+        QCOMPARE(r.records, std::uint64_t(10));
+        QCOMPARE(r.lastHash.size(), std::size_t(64));
+        QVERIFY(lines[0].find("\"seq\":1") != std::string::npos);
+        QVERIFY(lines[0].find("\"prev\":\"0000") != std::string::npos);
+        QVERIFY(lines[4].find("\"rule\":\"column-scope\"") != std::string::npos);
+    }
+
+    void editIsFoundAtItsLine()
+    {
+        auto lines = writeRecords(6);
+        lines[3].replace(lines[3].find("\"verdict\":\"") + 11, 4, "ALLO");
+        const VerifyResult r = verifyAuditText(joined(lines));
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(4));
+        QCOMPARE(r.records, std::uint64_t(3));
+    }
+
+    void deletionIsFound()
+    {
+        auto lines = writeRecords(6);
+        lines.erase(lines.begin() + 2);
+        const VerifyResult r = verifyAuditText(joined(lines));
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(3));
+    }
+
+    void reorderingIsFound()
+    {
+        auto lines = writeRecords(6);
+        std::swap(lines[1], lines[4]);
+        const VerifyResult r = verifyAuditText(joined(lines));
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(2));
+    }
+
+    void recomputedSequenceStillBreaksThePrevLink()
+    {
+        // Deleting a record and renumbering the rest: the prev hash of the next record no longer matches.
+        auto lines = writeRecords(4);
+        lines.erase(lines.begin() + 1);
+        for (std::size_t i = 1; i < lines.size(); ++i) {
+            const auto pos = lines[i].find("\"seq\":");
+            const auto end = lines[i].find(',', pos);
+            lines[i].replace(pos, end - pos, "\"seq\":" + std::to_string(i + 1));
+        }
+        const VerifyResult r = verifyAuditText(joined(lines));
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(2));
+    }
+
+    void cutLastLineIsFound()
+    {
+        const auto lines = writeRecords(3);
+        std::string text = joined(lines);
+        text.resize(text.size() - 10);
+        const VerifyResult r = verifyAuditText(text);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(3));
+        QVERIFY(r.problem.find("incomplete") != std::string::npos);
+    }
+
+    void garbageLineIsFound()
+    {
+        auto lines = writeRecords(2);
+        lines.insert(lines.begin() + 1, "{\"seq\":2}");
+        QCOMPARE(verifyAuditText(joined(lines)).badLine, std::uint64_t(2));
+        QCOMPARE(verifyAuditText("not json\n").badLine, std::uint64_t(1));
+    }
+
+    void keyedChainNeedsTheKey()
+    {
+        writeRecords(3, "s3cret");
+        QVERIFY(verifyAuditFile(m_path, "s3cret").ok);
+        const VerifyResult wrong = verifyAuditFile(m_path, "other");
+        QVERIFY(!wrong.ok);
+        QCOMPARE(wrong.badLine, std::uint64_t(1));
+        QVERIFY(!verifyAuditFile(m_path).ok);
+    }
+
+    void writerResumesTheChain()
+    {
+        writeRecords(3);
+        {
+            AuditWriter w(m_path);
+            QCOMPARE(w.lastSeq(), std::uint64_t(3));
+            QVERIFY(w.append(sampleEvent(99)));
+        }
+        const VerifyResult r = verifyAuditFile(m_path);
+        QVERIFY2(r.ok, r.problem.c_str());
+        QCOMPARE(r.records, std::uint64_t(4));
+    }
+
+    void writerRefusesToContinueABrokenChain()
+    {
+        auto lines = writeRecords(3);
+        lines.erase(lines.begin());
+        std::ofstream(m_path, std::ios::trunc) << joined(lines);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, AuditWriter{m_path});
+    }
+
+    void invalidUtf8InAStatementIsRecordedNotThrown()
+    {
+        m_path = m_dir.filePath("utf8.jsonl").toStdString();
+        AuditWriter w(m_path);
+        AuditEvent e = sampleEvent(1);
+        e.query = "SELECT '\xff\xfe'";
+        QVERIFY(w.append(e));
+        QVERIFY(verifyAuditFile(m_path).ok);
+    }
+
+    void missingFileIsAnEnvironmentProblem()
+    {
+        const VerifyResult r = verifyAuditFile(m_dir.filePath("nope.jsonl").toStdString());
+        QVERIFY(!r.ok);
+        QCOMPARE(r.badLine, std::uint64_t(0));
+        QVERIFY(r.problem.find("cannot read") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAuditChain)
+#include "tst_audit_chain.moc"
