@@ -253,13 +253,7 @@ void runSimulate(const SimulateOptions &o, int &exitCode)
         exitCode = ExitEnvironment;
         return;
     }
-    if (in.diagnostics.hasErrors()) {
-        Diagnostics errors;
-        for (const auto &d : in.diagnostics.items())
-            if (d.severity == Severity::Error)
-                errors.add(d);
-        printDiagnostics(std::cerr, errors, "text");
-        std::cerr << o.policy << ": cannot simulate (" << summary(in.diagnostics) << ")\n";
+    if (reportErrors(in.diagnostics, o.policy, "simulate")) {
         exitCode = ExitDiagnostics;
         return;
     }

@@ -79,13 +79,7 @@ void runTests(const TestOptions &o, int &exitCode)
         exitCode = ExitEnvironment;
         return;
     }
-    if (in.diagnostics.hasErrors()) {
-        Diagnostics errors;
-        for (const auto &d : in.diagnostics.items())
-            if (d.severity == Severity::Error)
-                errors.add(d);
-        printDiagnostics(std::cerr, errors, "text");
-        std::cerr << o.policy << ": cannot test (" << summary(in.diagnostics) << ")\n";
+    if (reportErrors(in.diagnostics, o.policy, "test")) {
         exitCode = ExitDiagnostics;
         return;
     }

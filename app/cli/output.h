@@ -14,4 +14,8 @@ void printDiagnostics(std::ostream &out, const Diagnostics &diagnostics, const s
 /// "2 errors, 1 warning" — the summary line after a check.
 std::string summary(const Diagnostics &diagnostics);
 
+/// When `diagnostics` has errors: prints them (errors only) and "FILE: cannot ACTION (summary)" to standard
+/// error and returns true — the caller stops with ExitDiagnostics.
+bool reportErrors(const Diagnostics &diagnostics, const std::string &file, const std::string &action);
+
 } // namespace writ::cli

@@ -37,13 +37,17 @@ const Column *Relation::findColumn(std::string_view column) const
 const Relation *Catalog::findRelation(std::string_view schema, std::string_view name) const
 {
     // The index may be stale if relations changed since reindex(): trust a hit only when the
-    // entry it points at still carries that name, and fall back to a scan otherwise (misses are rare).
+    // entry it points at still carries that name. A miss is trusted while the relations look as they
+    // did at reindex() (same count, same first and last; the analyzer misses often: every search-path
+    // schema before the right one); otherwise fall back to a scan.
     if (const auto it = m_relationIndex.find(indexKey(schema, name)); it != m_relationIndex.end()) {
         if (it->second < relations.size()) {
             const Relation &r = relations[it->second];
             if (r.schema == schema && r.name == name)
                 return &r;
         }
+    } else if (indexLooksCurrent()) {
+        return nullptr;
     }
     const auto it = std::find_if(
         relations.begin(), relations.end(), [&](const Relation &r) { return r.schema == schema && r.name == name; });
@@ -67,6 +71,19 @@ void Catalog::reindex()
     m_relationIndex.clear();
     for (std::size_t i = 0; i < relations.size(); ++i)
         m_relationIndex.emplace(indexKey(relations[i].schema, relations[i].name), i);
+    m_indexedCount = relations.size();
+    m_indexedEnds = relations.empty() ? std::string() : indexKey(relations.front().schema, relations.front().name) + "|"
+                                                            + indexKey(relations.back().schema, relations.back().name);
+}
+
+bool Catalog::indexLooksCurrent() const
+{
+    if (relations.size() != m_indexedCount)
+        return false;
+    if (relations.empty())
+        return true;
+    return m_indexedEnds == indexKey(relations.front().schema, relations.front().name) + "|"
+                                + indexKey(relations.back().schema, relations.back().name);
 }
 
 bool Catalog::operator==(const Catalog &other) const

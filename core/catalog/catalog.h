@@ -162,6 +162,10 @@ struct Catalog
 
 private:
     std::map<std::string, std::size_t, std::less<>> m_relationIndex; ///< "schema.name" -> index
+    std::size_t m_indexedCount = static_cast<std::size_t>(-1);       ///< relations.size() at the last reindex()
+    std::string m_indexedEnds;                                       ///< first and last "schema.name" then
+
+    bool indexLooksCurrent() const;
 };
 
 const char *toString(RelationKind k);

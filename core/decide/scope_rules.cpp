@@ -236,18 +236,14 @@ private:
     void checkWrittenColumns()
     {
         const ScopeIndex &s = *m_scope;
-        if (m_r.writtenColumns.empty())
-            return;
-        const bool update = m_r.access.count(Access::Update) > 0;
-        const bool insert = m_r.access.count(Access::Insert) > 0;
+        // An INSERT ... ON CONFLICT DO UPDATE or a MERGE does both: each part has its own list.
         std::vector<std::string> notInsertable, notUpdatable;
-        for (const auto &c : m_r.writtenColumns) {
-            if (insert && !s.allColumns && !s.columns.count(c))
+        for (const auto &c : m_r.insertedColumns)
+            if (!s.allColumns && !s.columns.count(c))
                 notInsertable.push_back(c);
-            if (update && !s.allUpdateColumns && !s.updateColumns.count(c))
+        for (const auto &c : m_r.updatedColumns)
+            if (!s.allUpdateColumns && !s.updateColumns.count(c))
                 notUpdatable.push_back(c);
-        }
-        // One statement can do both (INSERT ... ON CONFLICT DO UPDATE); each has its own list.
         if (!notInsertable.empty())
             m_out.deny(rule::Column,
                        "INSERT writes " + joinList(notInsertable) + " of " + name() + ", not in scope for " + m_in.task.name

@@ -107,6 +107,15 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
 {
     ThreadBuffers &b = buffers();
     b.text.assign(sql);
+    struct TextRelease
+    {
+        std::string &text;
+        ~TextRelease()
+        {
+            if (text.capacity() > 64 * 1024)
+                std::string().swap(text);
+        }
+    } release{b.text};
     const ProtobufParse parse(b.text.c_str());
     if (parse.result.error) {
         const PgQueryError &e = *parse.result.error;

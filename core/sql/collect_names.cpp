@@ -4,6 +4,8 @@
 #include "sql/fact_collector.h"
 #include "sql/system_relations.h"
 
+#include <type_traits>
+
 namespace writ::sql::detail {
 
 namespace {
@@ -23,12 +25,20 @@ bool isSystemColumn(std::string_view c)
 
 void Workspace::clear()
 {
-    items.clear();
-    levels.clear();
-    ctes.clear();
-    names.clear();
-    touched.clear();
-    ownedNames.clear();
+    // Keep the buffers for the next statement, unless a huge one made them huge: a thread should
+    // not hold megabytes for the rest of its life because of one 1 MiB statement.
+    constexpr std::size_t kKeep = 4096;
+    const auto reset = [](auto &v) {
+        if (v.capacity() > kKeep)
+            std::decay_t<decltype(v)>().swap(v);
+        else
+            v.clear();
+    };
+    reset(items);
+    reset(levels);
+    reset(ctes);
+    reset(names);
+    reset(touched);
 }
 
 bool FactCollector::spend(std::int64_t work)

@@ -234,12 +234,9 @@ void FactCollector::withClause(const PgQuery__WithClause *w)
         const PgQuery__CommonTableExpr *cte = cteOf(i);
         if (!cte)
             continue;
-        const int touched = static_cast<int>(m_ws.touched.size());
-        Outputs out = query(cte->ctequery, true);
+        const Outputs out = query(cte->ctequery, true);
         Cte c;
         c.name = str(cte->ctename);
-        c.touchedBegin = touched;
-        c.touchedEnd = static_cast<int>(m_ws.touched.size());
         c.namesKnown = out.namesKnown;
         if (cte->n_aliascolnames > 0) {
             // WITH c(a, b) AS (...) renames the first outputs.

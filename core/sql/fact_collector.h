@@ -59,9 +59,8 @@ struct Level
 struct Cte
 {
     std::string_view name;
-    int namesBegin = 0, namesEnd = 0;
+    int namesBegin = 0, namesEnd = 0; ///< output names in Workspace::names
     bool namesKnown = false;
-    int touchedBegin = 0, touchedEnd = 0;
 };
 
 /// Output column names of a query level (what a sub-select, CTE or RETURNING produces).
@@ -80,7 +79,6 @@ struct Workspace
     std::vector<Cte> ctes;
     std::vector<std::string_view> names;
     std::vector<int> touched;
-    std::vector<std::string> ownedNames; ///< names the walk had to build (default columnN names)
 
     void clear();
 };

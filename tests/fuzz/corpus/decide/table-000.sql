@@ -1,0 +1,1 @@
+UPDATE tickets SET status = 'closed' WHERE id = 7

@@ -1,0 +1,1 @@
+UPDATE tickets SET status = 'closed', priority = 'low' WHERE id = 7 RETURNING id, status

@@ -1,0 +1,1 @@
+UPDATE tickets SET customer_id = 1 WHERE id = 7

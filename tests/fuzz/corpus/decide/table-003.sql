@@ -1,0 +1,1 @@
+UPDATE tickets SET status = 'x' WHERE subject = 'y'

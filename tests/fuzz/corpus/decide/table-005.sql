@@ -1,0 +1,1 @@
+UPDATE tickets SET status = subject WHERE id = 1

@@ -1,0 +1,1 @@
+UPDATE tickets SET status = 'x' FROM payments p WHERE p.customer_id = tickets.customer_id

@@ -1,0 +1,1 @@
+INSERT INTO internal_notes (ticket_id, author) VALUES (1, 'bot')

@@ -1,0 +1,1 @@
+INSERT INTO internal_notes (ticket_id, body) VALUES (1, 'x')

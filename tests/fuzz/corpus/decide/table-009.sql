@@ -1,0 +1,1 @@
+INSERT INTO internal_notes VALUES (1, 2, 'a', 'b', now())

@@ -1,0 +1,1 @@
+DELETE FROM internal_notes WHERE id = 3

@@ -1,0 +1,1 @@
+INSERT INTO refunds (payment_id, amount_cents, reason, status) VALUES (1, 100, 'x', 'requested')

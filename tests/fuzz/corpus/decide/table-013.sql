@@ -1,0 +1,1 @@
+INSERT INTO refunds (payment_id, amount_cents) VALUES (1, 100) RETURNING id

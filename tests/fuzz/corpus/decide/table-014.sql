@@ -1,0 +1,1 @@
+INSERT INTO refunds (payment_id) VALUES (1) ON CONFLICT (id) DO UPDATE SET status = 'x'

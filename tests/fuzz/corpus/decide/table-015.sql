@@ -1,0 +1,1 @@
+INSERT INTO internal_notes (ticket_id, author) SELECT id, 'bot' FROM tickets WHERE status = 'open' LIMIT 10

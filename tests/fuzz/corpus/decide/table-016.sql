@@ -1,0 +1,1 @@
+INSERT INTO internal_notes (ticket_id, author) SELECT id, subject FROM tickets LIMIT 10

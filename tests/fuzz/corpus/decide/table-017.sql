@@ -1,0 +1,1 @@
+SELECT id, subject, status FROM open_tickets

@@ -1,0 +1,1 @@
+SELECT customer_email FROM open_tickets

@@ -1,0 +1,1 @@
+SELECT t.id FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE c.email LIKE '%x'

@@ -1,0 +1,1 @@
+SELECT t.id, c.name FROM tickets t JOIN customers c ON c.id = t.customer_id

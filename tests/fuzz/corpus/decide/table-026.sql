@@ -1,0 +1,1 @@
+CREATE TEMP TABLE scratch (a int)

@@ -1,0 +1,1 @@
+SELECT id INTO TEMP copy_of_tickets FROM tickets

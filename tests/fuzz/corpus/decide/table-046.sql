@@ -1,0 +1,1 @@
+COPY tickets (id, status) TO STDOUT

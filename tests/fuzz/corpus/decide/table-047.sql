@@ -1,0 +1,1 @@
+COPY refunds (payment_id, amount_cents) FROM STDIN

@@ -1,0 +1,1 @@
+COPY refunds FROM PROGRAM 'cat /etc/passwd'

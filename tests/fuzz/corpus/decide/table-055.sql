@@ -1,0 +1,1 @@
+UPDATE public.tickets SET status = 'closed' WHERE id = 9

@@ -1,0 +1,1 @@
+SELECT id, status FROM public.tickets WHERE id = 42 OR true

@@ -1,0 +1,1 @@
+UPDATE public.tickets SET status = 'open' WHERE id = 9 AND status = 'closed'

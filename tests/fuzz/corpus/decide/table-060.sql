@@ -1,0 +1,1 @@
+SELECT id, subject, status FROM tickets WHERE customer_id = 42

@@ -1,0 +1,1 @@
+SELECT t.id, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id WHERE t.customer_id = 42

@@ -1,0 +1,1 @@
+SELECT c.name FROM public.customers c WHERE c.email LIKE '%@example.com'

@@ -1,0 +1,1 @@
+SELECT id FROM public.customers WHERE phone LIKE '555%'

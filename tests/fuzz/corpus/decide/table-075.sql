@@ -1,0 +1,1 @@
+SELECT id FROM tickets t WHERE EXISTS (SELECT 1 FROM public.customers c WHERE c.id = t.customer_id AND c.phone IS NOT NULL)

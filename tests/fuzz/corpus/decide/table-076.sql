@@ -1,0 +1,1 @@
+WITH x AS (SELECT phone FROM public.customers) SELECT * FROM x

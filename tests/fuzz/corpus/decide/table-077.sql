@@ -1,0 +1,1 @@
+SELECT subject FROM tickets UNION SELECT phone FROM public.customers

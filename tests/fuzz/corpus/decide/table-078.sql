@@ -1,0 +1,1 @@
+SELECT t.id, l.p FROM tickets t, LATERAL (SELECT phone AS p FROM public.customers c WHERE c.id = t.customer_id) l

@@ -1,0 +1,1 @@
+SELECT id, rank() OVER (PARTITION BY account_id ORDER BY created_at) FROM tickets

@@ -1,0 +1,1 @@
+SELECT status, count(*) FROM tickets GROUP BY account_id, status

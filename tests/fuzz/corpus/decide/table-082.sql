@@ -1,0 +1,1 @@
+EXPLAIN SELECT phone FROM public.customers

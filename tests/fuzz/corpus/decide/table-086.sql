@@ -1,0 +1,1 @@
+SELECT body FROM internal_notes

@@ -1,0 +1,1 @@
+SELECT id, role FROM writ.task

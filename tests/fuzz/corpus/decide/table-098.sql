@@ -1,0 +1,1 @@
+SELECT id FROM tickets LIMIT 1; COPY tickets (id) TO STDOUT

@@ -1,0 +1,1 @@
+SELECT set_config(lower('ROLE'), 'postgres', false)

@@ -1,0 +1,1 @@
+SELECT dblink('host=elsewhere', 'SELECT 1')

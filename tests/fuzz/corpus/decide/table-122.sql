@@ -1,0 +1,1 @@
+SELECT id FROM tickets WHERE pg_cancel_backend(42) LIMIT 1

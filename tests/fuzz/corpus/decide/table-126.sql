@@ -1,0 +1,1 @@
+SELECT customer_lookup('a@example.com')

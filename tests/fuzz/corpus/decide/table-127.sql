@@ -1,0 +1,1 @@
+SELECT * FROM public.customer_lookup('a@example.com')

@@ -1,0 +1,1 @@
+SELECT writ.ctx('customer_id')

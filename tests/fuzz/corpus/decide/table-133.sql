@@ -1,0 +1,1 @@
+COPY (SELECT id FROM tickets WHERE customer_id = 3) TO STDOUT

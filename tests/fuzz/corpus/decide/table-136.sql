@@ -1,0 +1,1 @@
+COPY tickets FROM '/tmp/tickets.csv'

@@ -1,0 +1,1 @@
+EXPLAIN SELECT id FROM tickets WHERE customer_id = 1

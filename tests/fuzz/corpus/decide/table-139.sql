@@ -1,0 +1,1 @@
+PREPARE q AS SELECT id FROM tickets WHERE id = $1
