@@ -3,6 +3,7 @@
 
 #include "common/file_io.h"
 #include "common/text.h"
+#include "common/text_file_checks.h"
 #include "policy/policy_rules.h"
 
 #include <yaml-cpp/eventhandler.h>
@@ -870,25 +871,9 @@ LoadResult loadPolicy(std::string_view text, const std::string &fileName)
 {
     LoadResult result;
     result.sources.file = fileName;
-    if (text.size() > kMaxPolicyBytes) {
-        result.diagnostics.error("policy.too-large",
-                                 "the policy is " + std::to_string(text.size()) + " bytes; the limit is "
-                                     + std::to_string(kMaxPolicyBytes),
-                                 "split it per database, or check that this is the right file", {fileName, 1, 1});
+    if (!checkTextFile(text, fileName, {"policy", "the policy", kMaxPolicyBytes, "split it per database, or check that this is the right file"},
+                       result.diagnostics))
         return result;
-    }
-    if (const auto bad = findInvalidUtf8(text)) {
-        const LineColumn lc = lineColumnAt(text, *bad);
-        result.diagnostics.error("policy.invalid-utf8", "the policy is not valid UTF-8 (byte offset " + std::to_string(*bad) + ")",
-                                 "save the file as UTF-8", {fileName, lc.line, lc.column});
-        return result;
-    }
-    if (text.find('\0') != std::string_view::npos) {
-        const LineColumn lc = lineColumnAt(text, text.find('\0'));
-        result.diagnostics.error("policy.nul-byte", "the policy contains a NUL byte", "this is not a text file",
-                                 {fileName, lc.line, lc.column});
-        return result;
-    }
     YAML::Node root;
     try {
         const std::string owned(text);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "simulate/policy_tests.h"
 
+#include "common/text_file_checks.h"
+
 #include "common/file_io.h"
 #include "common/text.h"
+#include "common/text_file_checks.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -297,22 +300,8 @@ TestFileLoad loadPolicyTests(std::string_view text, const std::string &fileName)
 {
     TestFileLoad result;
     result.tests.file = fileName;
-    if (text.size() > kMaxTestFileBytes) {
-        result.diagnostics.error("tests.too-large", "the case file is larger than " + std::to_string(kMaxTestFileBytes) + " bytes",
-                                 "split it into several files", {fileName, 0, 0});
+    if (!checkTextFile(text, fileName, {"tests", "the case file", kMaxTestFileBytes, "split it into several files"}, result.diagnostics))
         return result;
-    }
-    if (const auto bad = findInvalidUtf8(text)) {
-        const LineColumn lc = lineColumnAt(text, *bad);
-        result.diagnostics.error("tests.invalid-utf8", "the case file is not valid UTF-8", "save it as UTF-8", {fileName, lc.line, lc.column});
-        return result;
-    }
-    if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-        const LineColumn lc = lineColumnAt(text, nul);
-        result.diagnostics.error("tests.nul-byte", "the case file contains a NUL byte", "this is not a text file",
-                                 {fileName, lc.line, lc.column});
-        return result;
-    }
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));

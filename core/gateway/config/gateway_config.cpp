@@ -2,6 +2,7 @@
 #include "gateway/config/gateway_config.h"
 
 #include "common/file_io.h"
+#include "common/text_file_checks.h"
 #include "common/text.h"
 #include "policy/policy.h"
 #include "policy/policy_rules.h"
@@ -152,6 +153,8 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
     ConfigLoad load;
     GatewayConfig &c = load.config;
     Reader r(load.diagnostics, fileName);
+    if (!checkTextFile(text, fileName, {"config", "the configuration", 1024 * 1024, "check that this is the right file"}, load.diagnostics))
+        return load;
     YAML::Node root;
     try {
         root = YAML::Load(text);
