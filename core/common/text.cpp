@@ -95,4 +95,9 @@ std::string joinList(std::span<const std::string> items, std::string_view separa
     return out;
 }
 
+std::string clipText(const std::string &text, std::size_t max)
+{
+    return text.size() <= max ? text : text.substr(0, max) + "...";
+}
+
 } // namespace writ

@@ -30,4 +30,7 @@ std::optional<std::string> closestMatch(std::string_view word, std::span<const s
 /// "a, b, c" — for messages that list what is allowed.
 std::string joinList(std::span<const std::string> items, std::string_view separator = ", ");
 
+/// `text` cut to at most `max` bytes with "..." appended when cut (for quoting statements in messages).
+std::string clipText(const std::string &text, std::size_t max);
+
 } // namespace writ

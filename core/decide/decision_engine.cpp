@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "decide/decision_engine.h"
 
+#include "common/text.h"
 #include "decide/rules.h"
 #include "sql/analyzer.h"
 
@@ -37,11 +38,6 @@ bool dependsOnSession(const sql::Analysis &a)
         if (!s.executeName.empty())
             return true;
     return false;
-}
-
-std::string clip(const std::string &text, std::size_t max = 60)
-{
-    return text.size() <= max ? text : text.substr(0, max) + "...";
 }
 
 } // namespace
@@ -117,7 +113,7 @@ Decision DecisionEngine::Impl::decideStatements(const sql::Analysis &analysis, c
         checkBulkRead(in, out);
         if (count > 1 && out.denialCount() > before)
             out.deny(rule::MultiStatement,
-                     "statement " + std::to_string(i + 1) + " of " + std::to_string(count) + " (" + clip(facts.text)
+                     "statement " + std::to_string(i + 1) + " of " + std::to_string(count) + " (" + clipText(facts.text, 60)
                          + ") is not allowed, so none of the text runs",
                      "send the allowed statements on their own", task.path, facts.location);
     }

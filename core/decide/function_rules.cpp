@@ -8,8 +8,6 @@ namespace writ::decide {
 
 namespace {
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 constexpr DangerousFunction kServerFile{"server file", "it reads or lists files on the database server"};
 constexpr DangerousFunction kLargeObject{"large object", "large objects live outside every relation and its row filters"};
 constexpr DangerousFunction kDblink{"dblink", "it opens connections to other servers, past the gateway"};
@@ -56,7 +54,7 @@ constexpr std::array<std::pair<std::string_view, const DangerousFunction *>, 12>
 std::optional<DangerousFunction> classifyDangerousFunction(std::string_view schema, std::string_view name)
 {
     // dblink and adminpack install into any schema; file, object and dynamic-SQL functions are pg_catalog's.
-    if (startsWith(name, "dblink"))
+    if (name.starts_with("dblink"))
         return kDblink;
     if (schema != "pg_catalog" && !schema.empty())
         return std::nullopt;
@@ -64,14 +62,14 @@ std::optional<DangerousFunction> classifyDangerousFunction(std::string_view sche
         if (name == exact)
             return *kind;
     for (const auto &[prefix, kind] : kPrefixes)
-        if (startsWith(name, prefix))
+        if (name.starts_with(prefix))
             return *kind;
     return std::nullopt;
 }
 
 bool isWritRuntimeFunction(std::string_view schema, std::string_view name)
 {
-    return schema == "writ" && (name == "ctx" || startsWith(name, "mask_") || name == "redact");
+    return schema == "writ" && (name == "ctx" || name.starts_with("mask_") || name == "redact");
 }
 
 } // namespace writ::decide

@@ -15,19 +15,12 @@ namespace {
 using policy::StepUpClass;
 using sql::StatementClass;
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-std::string clip(const std::string &text, std::size_t max = 80)
-{
-    return text.size() <= max ? text : text.substr(0, max) + "...";
-}
-
 /// Settings that would change who the session is or what Writ's runtime sees.
 const char *protectedSettingWhy(const std::string &name, const TaskIndex &task)
 {
     if (name == "role" || name == "session_authorization")
         return "it changes the database identity of the session";
-    if (startsWith(name, "writ."))
+    if (name.starts_with("writ."))
         return "it belongs to Writ's runtime";
     if (name == "search_path" && task.hasMasks)
         return "this task reads masked columns through its own schema, which comes first on its search_path";
@@ -170,7 +163,7 @@ void checkAllowlist(const RuleInput &in, DecisionBuilder &out)
     if (fp && in.task.allowlist.count(*fp))
         return;
     out.deny(rule::Allowlist,
-             "statement \"" + clip(in.facts.text) + "\" is not one of the " + std::to_string(in.task.task->statements.size())
+             "statement \"" + clipText(in.facts.text, 80) + "\" is not one of the " + std::to_string(in.task.task->statements.size())
                  + " statements " + in.task.name + " may run (allowlist mode)",
              "add it under statements: of " + in.task.name + " (constants and parameters may differ)", in.task.path,
              in.facts.location);
