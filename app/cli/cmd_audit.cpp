@@ -20,21 +20,14 @@ int verify(const std::string &file, const std::string &keyFile, const std::strin
     const char *me = "writ audit verify: ";
     std::string key;
     if (!keyFile.empty()) {
-        if (const auto problem = identity::secretFileModeProblem(keyFile); !problem.empty())
-            std::cerr << me << "warning: " << problem << "\n";
-        std::string error;
-        const auto text = readTextFile(keyFile, error, 4096);
-        if (!text) {
-            std::cerr << me << error << "\n";
+        identity::SecretRead r = identity::readSecretFile(keyFile, 1, false, 4096);
+        if (!r.warning.empty())
+            std::cerr << me << "warning: " << r.warning << "\n";
+        if (!r.secret) {
+            std::cerr << me << r.error << "\n";
             return ExitEnvironment;
         }
-        key = *text;
-        while (!key.empty() && (key.back() == '\n' || key.back() == '\r'))
-            key.pop_back();
-        if (key.empty()) {
-            std::cerr << me << "the key file " << keyFile << " is empty\n";
-            return ExitEnvironment;
-        }
+        key = std::move(*r.secret);
     }
     const audit::VerifyResult r = audit::verifyAuditFile(file, key);
     if (!r.ok && r.badLine == 0) {

@@ -31,5 +31,6 @@ void registerSimulate(CLI::App &app, int &exitCode);
 void registerPolicyTest(CLI::App &app, int &exitCode);
 void registerDiff(CLI::App &app, int &exitCode);
 void registerAudit(CLI::App &app, int &exitCode);
+void registerApprovals(CLI::App &app, int &exitCode);
 
 } // namespace writ::cli

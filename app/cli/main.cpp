@@ -25,6 +25,7 @@ int main(int argc, char **argv)
     writ::cli::registerPolicyTest(app, exitCode);
     writ::cli::registerDiff(app, exitCode);
     writ::cli::registerAudit(app, exitCode);
+    writ::cli::registerApprovals(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

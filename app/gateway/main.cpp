@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/diagnostic.h"
+#include "gateway/admin/admin_server.h"
 #include "gateway/config/gateway_config.h"
 #include "gateway/gateway_context.h"
 #include "gateway/gateway_info.h"
@@ -28,13 +29,25 @@ int main(int argc, char **argv)
         writ::gateway::GatewayContext context(loaded.config);
         writ::gateway::GatewayServer server(context);
         server.bind();
+        std::unique_ptr<writ::gateway::AdminServer> admin;
+        if (loaded.config.admin.enabled) {
+            admin = std::make_unique<writ::gateway::AdminServer>(context);
+            admin->bind();
+        }
         if (checkOnly) {
             std::cout << "writ-gateway: " << config << " is ok (policy deployment " << context.policyVersion() << ")\n";
             return 0;
         }
         std::cerr << "writ-gateway: listening on " << loaded.config.listen.host << ":" << server.port()
                   << ", enforcing policy deployment " << context.policyVersion() << "\n";
+        if (admin) {
+            std::cerr << "writ-gateway: admin API on " << (loaded.config.admin.certFile.empty() ? "http://" : "https://")
+                      << loaded.config.admin.listen.host << ":" << admin->port() << "\n";
+            admin->start();
+        }
         server.run();
+        if (admin)
+            admin->stop();
         std::cerr << "writ-gateway: stopped\n";
         return 0;
     } catch (const std::exception &e) {

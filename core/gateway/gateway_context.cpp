@@ -21,17 +21,10 @@ namespace {
 
 std::string readSecret(const std::string &path, const char *what, std::size_t minBytes)
 {
-    if (const auto problem = identity::secretFileModeProblem(path); !problem.empty())
-        throw std::runtime_error(std::string(what) + ": " + problem);
-    std::string error;
-    auto text = readTextFile(path, error, 64 * 1024);
-    if (!text)
-        throw std::runtime_error(std::string(what) + ": " + error);
-    while (!text->empty() && (text->back() == '\n' || text->back() == '\r'))
-        text->pop_back();
-    if (text->size() < minBytes)
-        throw std::runtime_error(std::string(what) + " " + path + " holds fewer than " + std::to_string(minBytes) + " bytes");
-    return *text;
+    identity::SecretRead r = identity::readSecretFile(path, minBytes, true);
+    if (!r.secret)
+        throw std::runtime_error(std::string(what) + ": " + r.error);
+    return std::move(*r.secret);
 }
 
 identity::KeySet readKeys(const std::vector<std::string> &files)

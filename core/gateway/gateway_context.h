@@ -7,6 +7,7 @@
 // every member is safe to use from any I/O thread.
 
 #include "gateway/config/gateway_config.h"
+#include "gateway/gateway_metrics.h"
 #include "gateway/session/session_registry.h"
 #include "gateway/state/task_store.h"
 
@@ -43,6 +44,7 @@ public:
     TaskStore &store() { return *m_store; }
     audit::AuditWriter &audit() { return *m_audit; }
     SessionRegistry &sessions() { return m_sessions; }
+    GatewayMetrics &metrics() { return m_metrics; }
     /// Threads for blocking calls (state database), so that no I/O thread waits on them.
     asio::thread_pool &blockingPool() { return *m_blockingPool; }
 
@@ -59,6 +61,7 @@ private:
     std::unique_ptr<TaskStore> m_store;
     std::unique_ptr<audit::AuditWriter> m_audit;
     SessionRegistry m_sessions;
+    GatewayMetrics m_metrics;
     std::unique_ptr<asio::thread_pool> m_blockingPool;
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};

@@ -77,7 +77,9 @@ struct GatewayServer::Impl
             asio::ip::tcp::socket socket(worker);
             co_await acceptor->async_accept(socket, asio::use_awaitable);
             socket.set_option(asio::ip::tcp::no_delay(true));
+            ++ctx.metrics().connectionsAccepted;
             if (clients.load() >= ctx.config().maxClients) {
+                ++ctx.metrics().connectionsRefusedBusy;
                 asio::co_spawn(worker, refuseBusy(std::move(socket)), asio::detached);
                 continue;
             }
@@ -117,6 +119,8 @@ struct GatewayServer::Impl
                 if (++ticks % 10 == 0) {
                     auto reload = [this]() -> asio::awaitable<bool> { co_return ctx.reloadPolicy(); };
                     const bool changed = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(reload), asio::use_awaitable);
+                    if (changed)
+                        ++ctx.metrics().policyReloads;
                     if (changed)
                         std::cerr << "writ-gateway: now enforcing policy deployment " << ctx.policyVersion() << "\n";
                 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "identity/secret_file.h"
 
+#include "common/file_io.h"
+
+#include <openssl/crypto.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -8,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace writ::identity {
@@ -94,6 +99,34 @@ std::string secretFileModeProblem(const std::string &path)
         return path + " has mode " + mode + "; a private key should be readable by its owner only (chmod 600)";
     }
     return {};
+}
+
+SecretRead readSecretFile(const std::string &path, std::size_t minBytes, bool refuseLooseMode, std::size_t maxBytes)
+{
+    SecretRead out;
+    std::string readError;
+    std::optional<std::string> text = readTextFile(path, readError, maxBytes);
+    if (!text) {
+        out.error = "cannot read " + path + ": " + readError;
+        return out;
+    }
+    const auto refuse = [&](std::string message) {
+        OPENSSL_cleanse(text->data(), text->size());
+        out.error = std::move(message);
+        return out;
+    };
+    if (std::string problem = secretFileModeProblem(path); !problem.empty()) {
+        if (refuseLooseMode)
+            return refuse("refusing " + path + ": " + problem);
+        out.warning = std::move(problem);
+    }
+    while (!text->empty() && (text->back() == '\n' || text->back() == '\r'))
+        text->pop_back();
+    if (text->size() < std::max<std::size_t>(minBytes, 1))
+        return refuse(path + " holds " + std::to_string(text->size()) + " bytes; it needs at least "
+                      + std::to_string(std::max<std::size_t>(minBytes, 1)) + " (e.g. (umask 077; openssl rand -base64 48 > " + path + "))");
+    out.secret = std::move(text);
+    return out;
 }
 
 } // namespace writ::identity

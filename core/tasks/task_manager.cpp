@@ -7,6 +7,7 @@
 #include "compile/sql_quote.h"
 #include "policy/policy_loader.h"
 #include "tasks/scram.h"
+#include "tasks/task_db.h"
 #include "tasks/task_password.h"
 
 #include <libpq-fe.h>
@@ -20,6 +21,8 @@ namespace writ::tasks {
 
 using compile::quoteIdent;
 using compile::quoteLiteral;
+
+using detail::withConnection;
 
 namespace {
 
@@ -90,23 +93,6 @@ policy::Policy deployedPolicy(pqxx::transaction_base &tx)
         throw TaskError("the deployed policy does not load any more: " + formatDiagnostic(loaded.diagnostics.items().front()),
                         TaskError::Kind::Environment);
     return std::move(loaded.policy);
-}
-
-template <typename Fn>
-auto withConnection(const std::string &uri, Fn fn)
-{
-    try {
-        pqxx::connection c(catalog::withConnectTimeout(uri));
-        return fn(c);
-    } catch (const TaskError &) {
-        throw;
-    } catch (const pqxx::broken_connection &e) {
-        throw TaskError(std::string("could not connect: ") + e.what(), TaskError::Kind::Environment);
-    } catch (const pqxx::sql_error &e) {
-        throw TaskError(std::string("database error: ") + e.what(), TaskError::Kind::Environment);
-    } catch (const std::exception &e) {
-        throw TaskError(e.what(), TaskError::Kind::Environment);
-    }
 }
 
 } // namespace

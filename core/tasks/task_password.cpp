@@ -33,25 +33,10 @@ std::string derivedTaskPassword(std::string_view secret, std::string_view taskId
 
 std::optional<std::string> loadTaskPasswordSecret(const std::string &path, std::string &error)
 {
-    std::string readError;
-    std::optional<std::string> secret = readTextFile(path, readError, kMaxTaskPasswordSecretBytes);
-    if (!secret) {
-        error = "cannot read the password secret " + path + ": " + readError;
-        return std::nullopt;
-    }
-    const auto refuse = [&](std::string message) {
-        OPENSSL_cleanse(secret->data(), secret->size());
-        error = std::move(message);
-        return std::nullopt;
-    };
-    if (const std::string problem = identity::secretFileModeProblem(path); !problem.empty())
-        return refuse("refusing the password secret: " + problem);
-    while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r'))
-        secret->pop_back();
-    if (secret->size() < kMinTaskPasswordSecretBytes)
-        return refuse("the password secret " + path + " holds " + std::to_string(secret->size()) + " bytes; it needs at least "
-            + std::to_string(kMinTaskPasswordSecretBytes) + " (e.g. (umask 077; openssl rand -base64 48 > " + path + "))");
-    return secret;
+    identity::SecretRead r = identity::readSecretFile(path, kMinTaskPasswordSecretBytes, true, kMaxTaskPasswordSecretBytes);
+    if (!r.secret)
+        error = "the password secret: " + r.error;
+    return std::move(r.secret);
 }
 
 } // namespace writ::tasks

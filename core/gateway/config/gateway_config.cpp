@@ -163,7 +163,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         return load;
     }
     if (!r.keys(root, {"listen", "upstream", "state_dsn", "password_secret", "environment", "tls", "credentials", "audit",
-                       "workers", "max_clients", "auth_timeout"},
+                       "admin", "workers", "max_clients", "auth_timeout"},
                 "the gateway configuration"))
         return load;
     if (const auto n = root["listen"])
@@ -202,6 +202,25 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         r.string(a, "file", c.audit.file);
         r.string(a, "key_file", c.audit.keyFile);
         r.duration(a, "sync_interval", c.audit.syncInterval);
+    }
+    if (const auto a = root["admin"]; a && r.keys(a, {"listen", "token_file", "tls"}, "admin")) {
+        c.admin.enabled = true;
+        if (const auto n = a["listen"])
+            r.endpoint(n, c.admin.listen);
+        r.string(a, "token_file", c.admin.tokenFile);
+        if (const auto t = a["tls"]; t && r.keys(t, {"cert", "key"}, "admin.tls")) {
+            r.string(t, "cert", c.admin.certFile);
+            r.string(t, "key", c.admin.keyFile);
+            if (c.admin.certFile.empty() != c.admin.keyFile.empty())
+                r.error(t, "config.value", "admin.tls needs both cert and key");
+        }
+        if (c.admin.tokenFile.empty())
+            r.error(a, "config.missing", "admin.token_file is required", "a file holding the bearer token admin clients send");
+        const std::string &h = c.admin.listen.host;
+        const bool loopback = h == "127.0.0.1" || h == "::1" || h == "localhost";
+        if (!loopback && c.admin.certFile.empty())
+            r.error(a, "config.value", "the admin API listens on " + h + " without TLS",
+                    "listen on 127.0.0.1, or set admin.tls.cert and admin.tls.key: the bearer token must not cross the network in clear text");
     }
     r.integer(root, "workers", c.workers, 0, 256);
     r.integer(root, "max_clients", c.maxClients, 1, 100000);

@@ -53,6 +53,16 @@ struct AuditConfig
     std::chrono::milliseconds syncInterval{1000};
 };
 
+/// The admin HTTP API; off unless the `admin` section is present.
+struct AdminConfig
+{
+    bool enabled = false;
+    Endpoint listen{"127.0.0.1", 6433};
+    std::string tokenFile;                  ///< bearer token clients must send; required
+    std::string certFile;                   ///< TLS for the API; required when listening beyond loopback
+    std::string keyFile;
+};
+
 struct GatewayConfig
 {
     Endpoint listen{"127.0.0.1", 6432};
@@ -63,6 +73,7 @@ struct GatewayConfig
     TlsConfig tls;
     CredentialConfig credentials;
     AuditConfig audit;
+    AdminConfig admin;
     int workers = 0;                        ///< io_context threads; 0 = one per core
     int maxClients = 1000;
     std::chrono::seconds authTimeout{10};   ///< a client must finish startup and authentication within this

@@ -101,7 +101,7 @@ struct ClientSession::Impl
 
     // Statement bookkeeping.
     ResponseFilter filter;
-    std::int64_t statements = 0;
+    TaskCounter taskStatements;                       ///< statements of the task through this gateway, shared by its sessions
     std::set<std::string> sqlPrepared;                ///< SQL-level PREPARE names allowed in this session
     std::map<std::string, std::string> parsedSql;     ///< extended protocol: statement name -> text
     std::map<std::string, std::string> portalSql;     ///< portal name -> text
@@ -176,14 +176,20 @@ struct ClientSession::Impl
             const proto::Frame frame = co_await readFrame(client, clientDecoder);
             const auto packet = proto::decodeStartup(frame.body);
             if (!packet) {
-                co_await sendFatal(fatal("08P01", "invalid startup packet"));
+                {
+                    const proto::ErrorFields refusal = fatal("08P01", "invalid startup packet");
+                    co_await sendFatal(refusal);
+                }
                 co_return std::nullopt;
             }
             std::vector<std::uint8_t> answer;
             switch (packet->kind) {
             case proto::StartupPacket::Kind::SslRequest:
                 if (clientDecoder.buffered() > 0) { // bytes after SSLRequest, before the handshake: an injection attempt
-                    co_await sendFatal(fatal("08P01", "unexpected data after SSLRequest"));
+                    {
+                        const proto::ErrorFields refusal = fatal("08P01", "unexpected data after SSLRequest");
+                        co_await sendFatal(refusal);
+                    }
                     co_return std::nullopt;
                 }
                 proto::encodeSslAnswer(answer, serverTls && !client.tls());
@@ -204,7 +210,10 @@ struct ClientSession::Impl
                 co_return *packet;
             }
         }
-        co_await sendFatal(fatal("08P01", "too many startup requests"));
+        {
+            const proto::ErrorFields refusal = fatal("08P01", "too many startup requests");
+            co_await sendFatal(refusal);
+        }
         co_return std::nullopt;
     }
 
@@ -212,25 +221,37 @@ struct ClientSession::Impl
     asio::awaitable<bool> acceptStartup(const proto::StartupPacket &p)
     {
         if ((p.version >> 16) != 3) {
-            co_await sendFatal(fatal("0A000", "unsupported frontend protocol " + std::to_string(p.version >> 16) + "."
-                                                  + std::to_string(p.version & 0xffff) + ": the gateway speaks 3.0"));
+            {
+                const proto::ErrorFields refusal = fatal("0A000", "unsupported frontend protocol " + std::to_string(p.version >> 16) + "."
+                                                  + std::to_string(p.version & 0xffff) + ": the gateway speaks 3.0");
+                co_await sendFatal(refusal);
+            }
             co_return false;
         }
         const std::string replication = p.parameter("replication");
         if (!replication.empty() && replication != "false" && replication != "0" && replication != "off" && replication != "no") {
-            co_await sendFatal(fatal("0A000", "replication connections are not served by the gateway"));
+            {
+                const proto::ErrorFields refusal = fatal("0A000", "replication connections are not served by the gateway");
+                co_await sendFatal(refusal);
+            }
             co_return false;
         }
         const auto &tls = ctx.config().tls;
         if (!client.tls() && tls.required && !tlsExempt(clientAddress, tls)) {
-            co_await sendFatal(fatal("28000", "the gateway requires TLS from " + clientAddress,
-                                     "connect with sslmode=require (task credentials must not cross the network in clear text)"));
+            {
+                const proto::ErrorFields refusal = fatal("28000", "the gateway requires TLS from " + clientAddress,
+                                     "connect with sslmode=require (task credentials must not cross the network in clear text)");
+                co_await sendFatal(refusal);
+            }
             co_return false;
         }
         const std::string database = p.parameter("database");
         if (!database.empty() && database != ctx.config().upstream.database) {
-            co_await sendFatal(fatal("3D000", "database \"" + database + "\" is not served by this gateway",
-                                     "connect to database \"" + ctx.config().upstream.database + "\""));
+            {
+                const proto::ErrorFields refusal = fatal("3D000", "database \"" + database + "\" is not served by this gateway",
+                                     "connect to database \"" + ctx.config().upstream.database + "\"");
+                co_await sendFatal(refusal);
+            }
             co_return false;
         }
         // Protocol 3.x with x > 0, or _pq_ options: say what we speak instead of failing later.
@@ -265,53 +286,67 @@ struct ClientSession::Impl
         const proto::Frame frame = co_await readFrame(client, clientDecoder);
         const auto password = frame.tag == proto::fe::Password ? proto::decodePassword(frame.body) : std::nullopt;
         if (!password) {
-            co_await sendFatal(fatal("08P01", "expected a password message holding the task credential"));
+            {
+                const proto::ErrorFields refusal = fatal("08P01", "expected a password message holding the task credential");
+                co_await sendFatal(refusal);
+            }
             co_return false;
         }
-        auto refuse = [&](std::string message, std::string hint) -> asio::awaitable<bool> {
-            auto e = event(audit::EventKind::Connect);
-            e.verdict = "deny";
-            e.rule = "authentication";
-            e.message = message;
-            audit(e);
-            co_await sendFatal(fatal("28P01", "writ: " + message, std::move(hint)));
-            co_return false;
-        };
-        const auto credential = ctx.verifier().verify(password->password);
+        const std::optional<AuthRefusal> refusal = co_await checkCredential(password->password);
+        if (!refusal)
+            co_return true;
+        auto e = event(audit::EventKind::Connect);
+        e.verdict = "deny";
+        e.rule = "authentication";
+        e.message = refusal->message;
+        audit(e);
+        ++ctx.metrics().authenticationsRefused;
+        const proto::ErrorFields answer = fatal(refusal->sqlstate, "writ: " + refusal->message, refusal->hint);
+        co_await sendFatal(answer);
+        co_return false;
+    }
+
+    struct AuthRefusal
+    {
+        std::string sqlstate;
+        std::string message;
+        std::string hint;
+    };
+
+    /// Verifies the task credential and the task behind it; sets `task` and `workflow`. Returns why
+    /// the client is refused, or nothing when it may go on. Messages are built into named values
+    /// before any co_await: GCC 12 destroys temporaries of a co_await expression twice.
+    asio::awaitable<std::optional<AuthRefusal>> checkCredential(std::string_view password)
+    {
+        const auto credential = ctx.verifier().verify(password);
         if (!credential)
-            co_return co_await refuse("task credential refused: " + credential.error().toString(),
-                                      "start a task (writ task start) and use its credential as the password");
+            co_return AuthRefusal{"28P01", "task credential refused: " + credential.error().toString(),
+                                  "start a task (writ task start) and use its credential as the password"};
         const auto &cred = credential.value();
         std::optional<TaskRecord> record;
-        bool stateDown = false;
         try {
-            // Named, not a temporary: GCC 12 destroys temporaries of a co_await expression twice.
             auto lookup = [this, id = cred.taskId] { return ctx.store().findTask(id); };
             record = co_await blocking(std::move(lookup));
         } catch (const StateError &e) {
             log(e.what());
-            stateDown = true;
-        }
-        if (stateDown) {
-            co_await sendFatal(fatal("08006", "writ: the gateway cannot check the task right now; try again"));
-            co_return false;
+            co_return AuthRefusal{"08006", "the gateway cannot check the task right now", "try again in a moment"};
         }
         if (!record)
-            co_return co_await refuse("task " + cred.taskId + " does not exist", "start a new task");
+            co_return AuthRefusal{"28P01", "task " + cred.taskId + " does not exist", "start a new task"};
         task = *record;
         if (task.revoked)
-            co_return co_await refuse("task " + task.id + " was ended" + (task.revokeReason.empty() ? "" : ": " + task.revokeReason),
-                                      "start a new task");
+            co_return AuthRefusal{"28P01", "task " + task.id + " was ended" + (task.revokeReason.empty() ? "" : ": " + task.revokeReason),
+                                  "start a new task"};
         if (task.expiresAt <= std::chrono::system_clock::now())
-            co_return co_await refuse("task " + task.id + " has expired", "start a new task");
+            co_return AuthRefusal{"28P01", "task " + task.id + " has expired", "start a new task"};
         if (task.agent != cred.agent || task.taskType != cred.taskType
             || identity::contextDigest(task.context) != cred.contextDigest)
-            co_return co_await refuse("the credential does not match task " + task.id, "use the credential issued for this task");
+            co_return AuthRefusal{"28P01", "the credential does not match task " + task.id, "use the credential issued for this task"};
         workflow = !cred.workflowId.empty() ? cred.workflowId : task.workflow;
         const auto engine = ctx.engine();
         if (const auto problem = networkProblem(engine->policy(), task.agent, clientAddress))
-            co_return co_await refuse(*problem, "connect from a network the agent's identity lists");
-        co_return true;
+            co_return AuthRefusal{"28P01", *problem, "connect from a network the agent's identity lists"};
+        co_return std::nullopt;
     }
 
     // ---- upstream --------------------------------------------------------------------------------
@@ -345,8 +380,12 @@ struct ClientSession::Impl
         filter = ResponseFilter(ctx.engine()->policy().findTask(task.agent, task.taskType)
                                     ? ctx.engine()->policy().findTask(task.agent, task.taskType)->limits.rowsPerStatement
                                     : std::nullopt);
-        const auto [pid, key] = ctx.sessions().add(task.id, self, upstream->key);
+        SessionInfo info{sessionId, task.id, task.agent, task.taskType, task.role, clientAddress, workflow,
+                         std::chrono::system_clock::now()};
+        const SessionRegistration reg = ctx.sessions().add(std::move(info), self, upstream->key);
+        const std::int32_t pid = reg.pid, key = reg.key;
         registryPid = pid;
+        taskStatements = reg.statements;
         std::vector<std::uint8_t> out;
         proto::encodeAuthentication(out, proto::AuthCode::Ok);
         for (const auto &[k, v] : upstream->parameterStatus)
@@ -355,6 +394,7 @@ struct ClientSession::Impl
         proto::encodeReadyForQuery(out, upstream->transactionStatus);
         co_await client.writeAll(out);
         state = State::Ready;
+        ++ctx.metrics().sessionsOpened;
         audit(event(audit::EventKind::Connect));
         co_return true;
     }
@@ -371,7 +411,7 @@ struct ClientSession::Impl
         c.values = task.context;
         c.environment = ctx.config().environment;
         c.expiresAt = task.expiresAt;
-        c.statementsSoFar = statements;
+        c.statementsSoFar = taskStatements ? taskStatements->load() : 0;
         c.preparedStatements = sqlPrepared;
         return c;
     }
@@ -416,14 +456,20 @@ struct ClientSession::Impl
                 }
             } catch (const StateError &e) {
                 log(e.what());
+                // Fail closed under the step-up rule that asked for the approval, so the agent and the
+                // audit log see which check could not be completed.
+                const std::string stepUpRule = d.deciding().rule;
                 d.verdict = decide::Verdict::Deny;
-                d.reasons.insert(d.reasons.begin(), {decide::rule::Allowlist, "approvals cannot be checked right now", "try again", "", 0, -1});
+                d.reasons.insert(d.reasons.begin(), {stepUpRule, "the approval this statement needs cannot be checked right now (state database unavailable)",
+                                                     "send the statement again in a moment", "", 0, -1});
             }
         }
         if (d.verdict != decide::Verdict::Allow)
             record.message = d.deciding().message;
         rule = record.rule;
+        ctx.metrics().countVerdict(record.verdict);
         if (!audit(record)) {
+            ++ctx.metrics().auditFailures;
             proto::ErrorFields e;
             e.code = "58030"; // io_error
             e.message = "writ: the statement was refused because it could not be audited";
@@ -479,7 +525,7 @@ struct ClientSession::Impl
                     throw ProtocolViolation("malformed Query message");
                 const std::string sql(q->sql);
                 std::string rule;
-                ++statements;
+                taskStatements->fetch_add(1);
                 if (const auto refused = co_await decideStatement(sql, true, rule)) {
                     poison(*refused, true);
                 } else {
@@ -518,7 +564,7 @@ struct ClientSession::Impl
                 const auto e = proto::decodeExecute(frame.body);
                 if (!e)
                     throw ProtocolViolation("malformed Execute message");
-                ++statements;
+                taskStatements->fetch_add(1);
                 const auto it = portalSql.find(std::string(e->portal));
                 proto::encodeRaw(toUpstream, tag, frame.body);
                 filter.forwardedExecute({it == portalSql.end() ? std::string() : it->second, "allowed"});
@@ -581,8 +627,10 @@ struct ClientSession::Impl
             case ResponseFilter::Action::Drop:
                 break;
             }
-            if (result.cancelUpstream)
-                asio::co_spawn(co_await asio::this_coro::executor, cancelUpstream(ctx.config().upstream, upstream->key), asio::detached);
+            if (result.cancelUpstream) {
+                const auto executor = co_await asio::this_coro::executor;
+                asio::co_spawn(executor, cancelUpstream(ctx.config().upstream, upstream->key), asio::detached);
+            }
             for (auto &done : filter.takeCompleted()) {
                 auto e = event(audit::EventKind::Statement);
                 e.query = done.statement.sql.size() > 4096 ? done.statement.sql.substr(0, 4096) : done.statement.sql;
@@ -757,6 +805,7 @@ void ClientSession::terminate(const std::string &reason)
         if (s.state == Impl::State::Closing || !s.terminateReason.empty())
             return;
         s.terminateReason = reason;
+        ++s.ctx.metrics().sessionsTerminated;
         // Ending upstream ends the relay loops; run() then tells the client why, through its own stream.
         if (s.upstream && s.upstream->stream)
             s.upstream->stream->close();
@@ -784,7 +833,8 @@ asio::awaitable<void> ClientSession::run()
         s.clientDecoder.setPhase(proto::FrameDecoder::Phase::Messages);
         if (!co_await s.authenticate())
             co_return;
-        if (!co_await s.openUpstream(startup->parameter("application_name")))
+        const std::string applicationName = startup->parameter("application_name");
+        if (!co_await s.openUpstream(applicationName))
             co_return;
         deadline.cancel();
         co_await (s.clientLoop() || s.upstreamLoop());
@@ -796,9 +846,15 @@ asio::awaitable<void> ClientSession::run()
             s.log(std::string("ended: ") + e.what());
     }
     if (!violation.empty())
-        co_await s.sendFatal(fatal("08P01", "protocol violation: " + violation));
+        {
+            const proto::ErrorFields refusal = fatal("08P01", "protocol violation: " + violation);
+            co_await s.sendFatal(refusal);
+        }
     else if (!s.terminateReason.empty())
-        co_await s.sendFatal(fatal("57P01", "writ: " + s.terminateReason, "start a new task"));
+        {
+            const proto::ErrorFields refusal = fatal("57P01", "writ: " + s.terminateReason, "start a new task");
+            co_await s.sendFatal(refusal);
+        }
     deadline.cancel();
     if (s.state == Impl::State::Ready || s.state == Impl::State::Closing) {
         auto e = s.event(audit::EventKind::Disconnect);

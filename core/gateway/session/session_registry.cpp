@@ -3,6 +3,8 @@
 
 #include <openssl/rand.h>
 
+#include <stdexcept>
+
 namespace writ::gateway {
 
 namespace {
@@ -18,16 +20,18 @@ std::int32_t randomKey()
 
 } // namespace
 
-std::pair<std::int32_t, std::int32_t> SessionRegistry::add(const std::string &taskId, std::weak_ptr<SessionHandle> session,
-                                                           UpstreamKey upstream)
+SessionRegistration SessionRegistry::add(SessionInfo info, std::weak_ptr<SessionHandle> session, UpstreamKey upstream)
 {
     const std::int32_t key = randomKey();
     std::lock_guard lock(m_mutex);
     while (m_byPid.count(m_nextPid) || m_nextPid <= 0)
         m_nextPid = m_nextPid <= 0 ? 1 : m_nextPid + 1;
     const std::int32_t pid = m_nextPid++;
-    m_byPid[pid] = {taskId, std::move(session), key, upstream};
-    return {pid, key};
+    TaskCounter &counter = m_taskCounters[info.taskId];
+    if (!counter)
+        counter = std::make_shared<std::atomic<std::int64_t>>(0);
+    m_byPid[pid] = {std::move(info), std::move(session), key, upstream, counter};
+    return {pid, key, counter};
 }
 
 void SessionRegistry::remove(std::int32_t pid)
@@ -51,14 +55,40 @@ std::size_t SessionRegistry::terminateTask(const std::string &taskId, const std:
     {
         std::lock_guard lock(m_mutex);
         for (const auto &[pid, e] : m_byPid)
-            if (e.taskId == taskId)
+            if (e.info.taskId == taskId)
                 if (auto s = e.session.lock())
                     victims.push_back(std::move(s));
+        m_taskCounters.erase(taskId);
     }
     // Outside the lock: terminate() may remove the session from the registry.
     for (const auto &s : victims)
         s->terminate(reason);
     return victims.size();
+}
+
+bool SessionRegistry::terminateSession(std::int32_t pid, const std::string &reason)
+{
+    std::shared_ptr<SessionHandle> victim;
+    {
+        std::lock_guard lock(m_mutex);
+        const auto it = m_byPid.find(pid);
+        if (it != m_byPid.end())
+            victim = it->second.session.lock();
+    }
+    if (!victim)
+        return false;
+    victim->terminate(reason);
+    return true;
+}
+
+std::vector<SessionSnapshot> SessionRegistry::list() const
+{
+    std::lock_guard lock(m_mutex);
+    std::vector<SessionSnapshot> out;
+    out.reserve(m_byPid.size());
+    for (const auto &[pid, e] : m_byPid)
+        out.push_back({pid, e.info, e.statements ? e.statements->load() : 0});
+    return out;
 }
 
 std::size_t SessionRegistry::size() const

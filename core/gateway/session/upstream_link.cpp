@@ -38,7 +38,8 @@ asio::awaitable<asio::ip::tcp::socket> connectTcp(const UpstreamConfig &config)
 {
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::resolver resolver(executor);
-    const auto endpoints = co_await resolver.async_resolve(config.host, std::to_string(config.port), asio::use_awaitable);
+    const std::string port = std::to_string(config.port); // named: no temporaries in a co_await (GCC 12)
+    const auto endpoints = co_await resolver.async_resolve(config.host, port, asio::use_awaitable);
     asio::ip::tcp::socket socket(executor);
     asio::steady_timer timer(executor, config.connectTimeout);
     const auto result = co_await (asio::async_connect(socket, endpoints, asio::use_awaitable) || timer.async_wait(asio::use_awaitable));
@@ -129,7 +130,8 @@ asio::awaitable<std::unique_ptr<UpstreamLink>> connectUpstream(const UpstreamCon
                                                                asio::ssl::context &tls)
 {
     auto link = std::make_unique<UpstreamLink>();
-    link->stream = std::make_unique<Stream>(co_await connectTcp(config));
+    asio::ip::tcp::socket socket = co_await connectTcp(config);
+    link->stream = std::make_unique<Stream>(std::move(socket));
     co_await negotiateTls(*link->stream, config, tls);
     std::vector<std::uint8_t> startup;
     proto::encodeStartup(startup, {{"user", login.role}, {"database", login.database}, {"application_name", login.applicationName},

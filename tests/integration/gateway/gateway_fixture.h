@@ -18,6 +18,28 @@ namespace gatewaytest {
 using floortest::Session;
 using floortest::SqlResult;
 
+/// Runs a client program (psql, pgbench, ...) with `password` in PGPASSWORD.
+inline CliResult runTool(const QString &program, const QStringList &args, const QString &password, int timeoutMs = 60000)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("PGPASSWORD", password);
+    env.insert("PGCONNECT_TIMEOUT", "10");
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    CliResult r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = "timed out";
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
 struct GatewayTask
 {
     QString id;

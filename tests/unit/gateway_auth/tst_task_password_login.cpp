@@ -184,7 +184,7 @@ private slots:
         const floortest::Task missing = floortest::startTask(
             m_copy->dsn(), kAgent, kTaskType, {"--ctx", "customer_id=42", "--password-secret", m_dir.filePath("nope")});
         QCOMPARE(missing.cli.exitCode, 3);
-        QVERIFY2(missing.cli.err.contains("cannot read the password secret"), floortest::cliText(missing.cli));
+        QVERIFY2(missing.cli.err.contains("the password secret: cannot read"), floortest::cliText(missing.cli));
         QCOMPARE(m_su.scalar("SELECT count(*) FROM writ.task"), before);
     }
 };

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+// The gateway's admin API end to end: bearer-token authorization, status and Prometheus metrics,
+// live sessions (list and kill), the step-up approval round trip (an agent's COPY asks for approval;
+// approving it over the API or with `writ approve` lets the same statement run exactly once; a denial
+// needs a reason), tasks (revoke ends live sessions), and the audit tail with filters.
+
+#include "gateway_fixture.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+
+using namespace gatewaytest;
+
+namespace {
+
+struct HttpResult
+{
+    int status = 0;
+    QByteArray body;
+    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
+};
+
+const QByteArray kToken = "admin-token-0123456789abcdef0123456789";
+
+} // namespace
+
+class TestGatewayAdmin : public QObject
+{
+    Q_OBJECT
+
+private:
+    GatewayFixture m_gw{QStringLiteral("writ_gw_admin")};
+    QNetworkAccessManager m_http;
+    int m_adminPort = 0;
+
+    HttpResult call(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                    const QByteArray &token = kToken)
+    {
+        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_adminPort).arg(path)));
+        if (!token.isEmpty())
+            req.setRawHeader("Authorization", "Bearer " + token);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        QNetworkReply *reply = m_http.sendCustomRequest(req, method, body);
+        QEventLoop loop;
+        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        HttpResult r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        reply->deleteLater();
+        return r;
+    }
+
+    CliResult psql(const GatewayTask &task, const QString &sql)
+    {
+        return runTool("psql", {"-X", "-At", "-v", "VERBOSITY=verbose", "-c", sql,
+                                QStringLiteral("host=127.0.0.1 port=%1 dbname=writ_gw_admin user=agent sslmode=disable").arg(m_gw.port)},
+                       task.credential);
+    }
+
+    static QString approvalIdIn(const QString &text)
+    {
+        const auto m = QRegularExpression(QStringLiteral("approval id ([A-Za-z0-9_.-]+)")).match(text);
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
+
+    QJsonObject findById(const QJsonArray &items, const QString &id)
+    {
+        for (const auto &v : items)
+            if (v.toObject().value("id").toVariant().toString() == id)
+                return v.toObject();
+        return {};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QFile token(m_gw.path("admin.token"));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write(kToken + "\n");
+        token.close();
+        token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
+        QElapsedTimer waited;
+        waited.start();
+        const QRegularExpression admin(QStringLiteral("admin API on http://127\\.0\\.0\\.1:(\\d+)"));
+        while (m_adminPort == 0 && waited.elapsed() < 10000) {
+            if (const auto m = admin.match(m_gw.log()); m.hasMatch())
+                m_adminPort = m.captured(1).toInt();
+            else
+                QTest::qWait(100);
+        }
+        QVERIFY2(m_adminPort > 0, qPrintable(m_gw.log()));
+    }
+
+    void everyRouteNeedsTheToken_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        QTest::newRow("none") << QByteArray();
+        QTest::newRow("wrong") << QByteArray("admin-token-0123456789abcdef012345678X");
+        QTest::newRow("prefix") << kToken.left(10);
+    }
+
+    void everyRouteNeedsTheToken()
+    {
+        QFETCH(QByteArray, token);
+        for (const char *path : {"/v1/status", "/metrics", "/v1/sessions", "/v1/approvals", "/v1/audit", "/nope"}) {
+            const HttpResult r = call("GET", path, {}, token);
+            QCOMPARE(r.status, 401);
+            QVERIFY(r.json().object().value("error").toString().contains("bearer token"));
+        }
+        QCOMPARE(call("DELETE", "/v1/sessions/1", {}, token).status, 401);
+    }
+
+    void statusAndMetricsDescribeTheGateway()
+    {
+        const HttpResult status = call("GET", "/v1/status");
+        QCOMPARE(status.status, 200);
+        const QJsonObject s = status.json().object();
+        QVERIFY(s.value("policy_version").toInt() >= 1);
+        QCOMPARE(s.value("database").toString(), QStringLiteral("writ_gw_admin"));
+        QVERIFY(!s.value("version").toString().isEmpty());
+        QCOMPARE(call("GET", "/nope").status, 404);
+
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT id FROM tickets").ok);
+        QVERIFY(!agent.exec("SELECT phone FROM public.customers").ok);
+        const HttpResult metrics = call("GET", "/metrics");
+        QCOMPARE(metrics.status, 200);
+        const QString text = QString::fromUtf8(metrics.body);
+        QVERIFY(text.contains("writ_gateway_up 1\n"));
+        const auto counter = [&](const QString &verdict) {
+            const auto m = QRegularExpression(QStringLiteral("writ_gateway_statements_total\\{verdict=\"%1\"\\} (\\d+)").arg(verdict)).match(text);
+            return m.hasMatch() ? m.captured(1).toInt() : -1;
+        };
+        QVERIFY2(counter("allow") >= 1, qPrintable(text));
+        QVERIFY2(counter("deny") >= 1, qPrintable(text));
+        QVERIFY(text.contains(QRegularExpression("writ_gateway_sessions [1-9]")));
+    }
+
+    void sessionsAreListedAndCanBeKilled()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=7"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT 1").ok);
+        QVERIFY(agent.exec("SELECT 2").ok);
+        const HttpResult list = call("GET", "/v1/sessions");
+        QCOMPARE(list.status, 200);
+        QJsonObject mine;
+        for (const auto &v : list.json().array())
+            if (v.toObject().value("task").toString() == task.id)
+                mine = v.toObject();
+        QVERIFY2(!mine.isEmpty(), list.body.constData());
+        QCOMPARE(mine.value("agent").toString(), QStringLiteral("support-summarizer"));
+        QCOMPARE(mine.value("task_type").toString(), QStringLiteral("summarize-tickets"));
+        QVERIFY(mine.value("client").toString().startsWith("127.0.0.1:"));
+        QVERIFY(mine.value("task_statements").toInt() >= 2);
+
+        const int id = mine.value("id").toInt();
+        QCOMPARE(call("DELETE", QStringLiteral("/v1/sessions/%1").arg(id)).status, 200);
+        QTest::qWait(300);
+        const SqlResult after = agent.exec("SELECT 3");
+        QVERIFY2(!after.ok, "a killed session still runs statements");
+        QCOMPARE(call("DELETE", QStringLiteral("/v1/sessions/%1").arg(id)).status, 404);
+        // The task itself lives on: a new session works.
+        Session again(m_gw.gatewayDsn(task.credential));
+        QVERIFY(again.exec("SELECT 1").ok);
+    }
+
+    void approvalRoundTripRunsTheStatementOnce()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        const QString copy = QStringLiteral("COPY (SELECT id FROM tickets) TO STDOUT");
+        const CliResult asked = psql(task, copy);
+        QVERIFY(asked.exitCode != 0);
+        const QString id = approvalIdIn(asked.err);
+        QVERIFY2(!id.isEmpty(), qPrintable(asked.err));
+        QVERIFY(asked.err.contains("42501"));
+
+        // Asking again before a decision points at the same request.
+        QCOMPARE(approvalIdIn(psql(task, copy).err), id);
+
+        const QJsonObject pending = findById(call("GET", "/v1/approvals").json().array(), id);
+        QCOMPARE(pending.value("state").toString(), QStringLiteral("pending"));
+        QCOMPARE(pending.value("statement").toString(), copy);
+        QCOMPARE(pending.value("class").toString(), QStringLiteral("export"));
+        QCOMPARE(pending.value("task").toString(), task.id);
+
+        const HttpResult approved = call("POST", QStringLiteral("/v1/approvals/%1/approve").arg(id), R"({"by": "reviewer-ann"})");
+        QCOMPARE(approved.status, 200);
+        QCOMPARE(approved.json().object().value("state").toString(), QStringLiteral("approved"));
+        QCOMPARE(approved.json().object().value("decided_by").toString(), QStringLiteral("reviewer-ann"));
+        QCOMPARE(call("POST", QStringLiteral("/v1/approvals/%1/approve").arg(id)).status, 409); // decided already
+
+        const CliResult ran = psql(task, copy);
+        QVERIFY2(ran.exitCode == 0, qPrintable(ran.err));
+        QVERIFY(!ran.out.trimmed().isEmpty());
+        QCOMPARE(findById(call("GET", "/v1/approvals?all=1").json().array(), id).value("state").toString(), QStringLiteral("used"));
+
+        // Once: the next run asks again, under a new id.
+        const QString next = approvalIdIn(psql(task, copy).err);
+        QVERIFY(!next.isEmpty());
+        QVERIFY(next != id);
+
+        // A denial needs a reason; with one, the request is closed and the agent must ask anew.
+        QCOMPARE(call("POST", QStringLiteral("/v1/approvals/%1/deny").arg(next), "{}").status, 409);
+        const HttpResult denied = call("POST", QStringLiteral("/v1/approvals/%1/deny").arg(next), R"({"reason": "not for this ticket"})");
+        QCOMPARE(denied.status, 200);
+        QCOMPARE(denied.json().object().value("state").toString(), QStringLiteral("denied"));
+        QCOMPARE(call("POST", "/v1/approvals/no-such-id/approve").status, 404);
+        QCOMPARE(call("POST", QStringLiteral("/v1/approvals/%1/approve").arg(next), "[1]").status, 400);
+    }
+
+    void cliApprovesAndListsToo()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        const QString copy = QStringLiteral("COPY (SELECT id, status FROM tickets) TO STDOUT");
+        const QString id = approvalIdIn(psql(task, copy).err);
+        QVERIFY(!id.isEmpty());
+        const CliResult list = runWrit({"approvals", "--db", m_gw.dsn});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains(id) && list.out.contains(copy), qPrintable(list.out));
+        const CliResult badDeny = runWrit({"deny", id, "--db", m_gw.dsn});
+        QVERIFY(badDeny.exitCode != 0); // --reason is required
+        const CliResult approve = runWrit({"approve", id, "--db", m_gw.dsn, "--by", "ops-bob", "--valid-for", "5m"});
+        QVERIFY2(approve.exitCode == 0, qPrintable(approve.err));
+        QVERIFY(approve.out.contains("approved by ops-bob"));
+        QCOMPARE(runWrit({"approve", id, "--db", m_gw.dsn}).exitCode, 1);
+        QCOMPARE(psql(task, copy).exitCode, 0);
+        const CliResult json = runWrit({"approvals", "--db", m_gw.dsn, "--all", "--format", "json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject used = findById(QJsonDocument::fromJson(json.out.toUtf8()).array(), id);
+        QCOMPARE(used.value("state").toString(), QStringLiteral("used"));
+        QCOMPARE(used.value("decided_by").toString(), QStringLiteral("ops-bob"));
+    }
+
+    void revokingATaskEndsItsSessions()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=9"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT 1").ok);
+        const HttpResult tasks = call("GET", "/v1/tasks");
+        QCOMPARE(tasks.status, 200);
+        QVERIFY(findById(tasks.json().array(), task.id).value("live").toBool());
+        const HttpResult revoked = call("DELETE", QStringLiteral("/v1/tasks/%1?reason=test").arg(task.id));
+        QCOMPARE(revoked.status, 200);
+        QVERIFY(revoked.json().object().value("sessions_terminated").toInt() >= 1);
+        QTest::qWait(300);
+        QVERIFY(!agent.exec("SELECT 1").ok);
+        QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
+        Session again;
+        QVERIFY(!again.open(m_gw.gatewayDsn(task.credential)));
+        const HttpResult twice = call("DELETE", QStringLiteral("/v1/tasks/%1").arg(task.id));
+        QVERIFY2(twice.status == 409, qPrintable(QString::number(twice.status) + " " + twice.body + "\n" + m_gw.log())); // already ended
+        QCOMPARE(call("POST", "/v1/tasks/no-such-task/complete").status, 404);
+        const QJsonObject ended = findById(call("GET", "/v1/tasks?all=1").json().array(), task.id);
+        QVERIFY(!ended.value("revoked_at").toString().isEmpty());
+        QVERIFY(!ended.value("live").toBool());
+    }
+
+    void auditTailFilters()
+    {
+        const HttpResult all = call("GET", "/v1/audit?limit=5");
+        QCOMPARE(all.status, 200);
+        QVERIFY(all.json().isArray());
+        QVERIFY(all.json().array().size() == 5);
+        const HttpResult denials = call("GET", "/v1/audit?verdict=deny&limit=1000");
+        QCOMPARE(denials.status, 200);
+        const QJsonArray d = denials.json().array();
+        QVERIFY(!d.isEmpty());
+        for (const auto &v : d)
+            QCOMPARE(v.toObject().value("verdict").toString(), QStringLiteral("deny"));
+        bool sawColumnRule = false;
+        for (const auto &v : d)
+            sawColumnRule = sawColumnRule || v.toObject().value("rule").toString() == "column-scope";
+        QVERIFY(sawColumnRule);
+        // Oldest first: sequence numbers increase.
+        const QJsonArray tail = call("GET", "/v1/audit?limit=20").json().array();
+        for (int i = 1; i < tail.size(); ++i)
+            QVERIFY(tail[i].toObject().value("seq").toInteger() > tail[i - 1].toObject().value("seq").toInteger());
+        QCOMPARE(call("GET", "/v1/audit?limit=0").status, 400);
+        QCOMPARE(call("GET", "/v1/audit?limit=abc").status, 400);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGatewayAdmin)
+#include "tst_gateway_admin.moc"
