@@ -138,6 +138,18 @@ std::optional<char> decodeReadyForQuery(std::span<const std::uint8_t> body)
     return status;
 }
 
+std::optional<std::string_view> firstColumnOfDataRow(std::span<const std::uint8_t> body)
+{
+    // int16 column count, then per column an int32 length (-1 = NULL) and the bytes.
+    if (body.size() < 6 || ((body[0] << 8) | body[1]) < 1)
+        return std::nullopt;
+    const std::int32_t length = static_cast<std::int32_t>((std::uint32_t(body[2]) << 24) | (std::uint32_t(body[3]) << 16)
+                                                          | (std::uint32_t(body[4]) << 8) | std::uint32_t(body[5]));
+    if (length < 0 || static_cast<std::size_t>(length) > body.size() - 6)
+        return std::nullopt;
+    return std::string_view(reinterpret_cast<const char *>(body.data() + 6), static_cast<std::size_t>(length));
+}
+
 std::optional<std::string_view> decodeCommandComplete(std::span<const std::uint8_t> body)
 {
     ByteReader r(body);

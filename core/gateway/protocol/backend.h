@@ -52,6 +52,8 @@ std::optional<std::pair<std::int32_t, std::int32_t>> decodeBackendKeyData(std::s
 std::optional<std::pair<std::string, std::string>> decodeParameterStatus(std::span<const std::uint8_t> body);
 std::optional<char> decodeReadyForQuery(std::span<const std::uint8_t> body);
 std::optional<std::string_view> decodeCommandComplete(std::span<const std::uint8_t> body);
+/// The first column of a DataRow; nullopt when it is NULL or the message is malformed.
+std::optional<std::string_view> firstColumnOfDataRow(std::span<const std::uint8_t> body);
 
 /// Rows a command tag reports ("SELECT 5", "INSERT 0 3", "UPDATE 2", "COPY 10"); nullopt for tags without a count.
 std::optional<std::int64_t> rowsOfCommandTag(std::string_view tag);

@@ -90,6 +90,8 @@ struct ClientSession::Impl
     asio::ssl::context &upstreamTls;
     proto::FrameDecoder clientDecoder{proto::FrameDecoder::Phase::Startup};
     std::unique_ptr<UpstreamLink> upstream;
+    UpstreamLogin login;                          ///< how the session logged in upstream (the estimator reuses it)
+    std::unique_ptr<UpstreamLink> estimator;      ///< a second link as the same role, for estimates mid-batch
     State state = State::Startup;
     std::string clientAddress;
     std::string sessionId;
@@ -355,7 +357,6 @@ struct ClientSession::Impl
     {
         (void)applicationNameFromClient; // the task's name replaces whatever the client asked for
         state = State::Connecting;
-        UpstreamLogin login;
         login.role = task.role;
         login.password = tasks::derivedTaskPassword(ctx.passwordSecret(), task.id);
         login.database = ctx.config().upstream.database;
@@ -490,6 +491,7 @@ struct ClientSession::Impl
     /// The planner's row estimate for a read (bulk_read). Without a way to ask (an explicit batch in
     /// flight), the estimate is unknown, which asks for approval: fail closed.
     asio::awaitable<double> estimateRows(const std::string &sql);
+    asio::awaitable<double> estimateOnSideLink(const std::string &sql);
 
     // ---- the two loops ---------------------------------------------------------------------------
 
@@ -652,16 +654,10 @@ struct ClientSession::Impl
     void consumeInternal(const proto::Frame &frame)
     {
         switch (frame.tag) {
-        case proto::be::DataRow: {
-            // int16 column count, then int32 length + bytes: the first column is the EXPLAIN text.
-            const auto &b = frame.body;
-            if (b.size() >= 6) {
-                const std::int32_t length = (b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5];
-                if (length > 0 && static_cast<std::size_t>(length) <= b.size() - 6)
-                    internal.firstColumn.emplace_back(reinterpret_cast<const char *>(b.data() + 6), static_cast<std::size_t>(length));
-            }
+        case proto::be::DataRow:
+            if (const auto v = proto::firstColumnOfDataRow(frame.body)) // the EXPLAIN text
+                internal.firstColumn.emplace_back(*v);
             break;
-        }
         case proto::be::ErrorResponse:
             internal.error = proto::decodeError(frame.body).value_or(proto::ErrorFields{}).message;
             if (internal.error.empty())
@@ -683,6 +679,8 @@ struct ClientSession::Impl
         client.close();
         if (upstream && upstream->stream)
             upstream->stream->close();
+        if (estimator && estimator->stream)
+            estimator->stream->close();
     }
 };
 
@@ -736,7 +734,7 @@ asio::awaitable<double> ClientSession::Impl::estimateRows(const std::string &sql
     // Only between batches: then the next answers from upstream are this query's alone.
     if (filter.outstanding() != 0 || unsyncedExtended != 0 || !toUpstream.empty() || internal.active
         || filter.transactionStatus() == 'E')
-        co_return unknown;
+        co_return co_await estimateOnSideLink(sql);
     // A savepoint keeps a failing EXPLAIN from aborting the client's transaction block.
     const bool inBlock = filter.transactionStatus() == 'T';
     const int params = parameterCount(sql);
@@ -783,6 +781,45 @@ asio::awaitable<double> ClientSession::Impl::estimateRows(const std::string &sql
     for (const auto &row : internal.firstColumn)
         json += row;
     co_return planRows(json);
+}
+
+asio::awaitable<double> ClientSession::Impl::estimateOnSideLink(const std::string &sql)
+{
+    // Mid-batch (a driver that sends BEGIN and its query without a Sync between, as PgJDBC does with
+    // autocommit off) the session's own connection cannot be asked. A second connection as the same
+    // role sees the same tables, privileges and row security; it lacks only the session's own state
+    // (temporary tables, SET search_path), where the EXPLAIN then fails: unknown, fail closed.
+    constexpr double unknown = std::numeric_limits<double>::quiet_NaN();
+    try {
+        if (!estimator) {
+            auto link = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);
+            estimator = std::move(link);
+        }
+        const int params = parameterCount(sql);
+        std::string text;
+        if (params == 0) {
+            text = "EXPLAIN (FORMAT JSON) " + sql;
+        } else {
+            std::string nulls;
+            for (int i = 0; i < params; ++i)
+                nulls += i ? ", NULL" : "NULL";
+            text = "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; PREPARE writ_estimate AS " + sql
+                 + "; EXPLAIN (FORMAT JSON) EXECUTE writ_estimate(" + nulls + "); DEALLOCATE writ_estimate; ROLLBACK";
+        }
+        const SimpleQueryResult r = co_await runSimpleQuery(*estimator, text);
+        if (!r.error.empty()) {
+            estimator.reset(); // whatever state the failure left behind goes with the connection
+            co_return unknown;
+        }
+        std::string json;
+        for (const auto &row : r.firstColumn)
+            json += row;
+        co_return planRows(json);
+    } catch (const std::exception &e) {
+        log(std::string("estimate connection failed: ") + e.what());
+        estimator.reset();
+        co_return unknown;
+    }
 }
 
 ClientSession::ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, asio::ssl::context *serverTls,

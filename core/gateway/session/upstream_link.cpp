@@ -2,6 +2,7 @@
 #include "gateway/session/upstream_link.h"
 
 #include "gateway/auth/scram_client.h"
+#include "gateway/protocol/backend.h"
 #include "gateway/protocol/frontend.h"
 #include "gateway/protocol/tags.h"
 #include "gateway/session/frame_io.h"
@@ -161,6 +162,28 @@ asio::awaitable<std::unique_ptr<UpstreamLink>> connectUpstream(const UpstreamCon
         }
         default:
             throw loginError(std::string("unexpected message '") + frame.tag + "' after login");
+        }
+    }
+}
+
+asio::awaitable<SimpleQueryResult> runSimpleQuery(UpstreamLink &link, const std::string &sql)
+{
+    std::vector<std::uint8_t> out;
+    proto::encodeQuery(out, sql);
+    co_await link.stream->writeAll(out);
+    SimpleQueryResult result;
+    for (;;) {
+        const proto::Frame frame = co_await readFrame(*link.stream, link.decoder);
+        if (frame.tag == proto::be::DataRow) {
+            if (const auto v = proto::firstColumnOfDataRow(frame.body))
+                result.firstColumn.emplace_back(*v);
+        } else if (frame.tag == proto::be::ErrorResponse && result.error.empty()) {
+            result.error = proto::decodeError(frame.body).value_or(proto::ErrorFields{}).message;
+            if (result.error.empty())
+                result.error = "error";
+        } else if (frame.tag == proto::be::ReadyForQuery) {
+            link.transactionStatus = proto::decodeReadyForQuery(frame.body).value_or('E');
+            co_return result;
         }
     }
 }

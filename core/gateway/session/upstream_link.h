@@ -43,6 +43,16 @@ struct UpstreamLogin
     std::string applicationName;
 };
 
+/// What a simple query on one of the gateway's own links returned.
+struct SimpleQueryResult
+{
+    std::vector<std::string> firstColumn; ///< of every DataRow
+    std::string error;                    ///< the first ErrorResponse's message; empty on success
+};
+
+/// Sends `sql` as a simple Query on a link no client uses and reads until ReadyForQuery.
+asio::awaitable<SimpleQueryResult> runSimpleQuery(UpstreamLink &link, const std::string &sql);
+
 /// Connects, negotiates TLS as the config asks, logs in and reads until the first ReadyForQuery.
 asio::awaitable<std::unique_ptr<UpstreamLink>> connectUpstream(const UpstreamConfig &config, const UpstreamLogin &login,
                                                                asio::ssl::context &tls);
