@@ -11,11 +11,18 @@ pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
 
 # libpg_query ships neither a .pc nor a CMake config.
 find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
+find_path(PG_QUERY_INTERNAL_INCLUDE_DIR pg_query/pg_query_internal.h HINTS ${PG_QUERY_INCLUDE_DIR} REQUIRED)
 find_library(PG_QUERY_LIBRARY pg_query REQUIRED)
 add_library(pg_query::pg_query UNKNOWN IMPORTED)
 set_target_properties(pg_query::pg_query PROPERTIES
   IMPORTED_LOCATION ${PG_QUERY_LIBRARY}
-  INTERFACE_INCLUDE_DIRECTORIES ${PG_QUERY_INCLUDE_DIR})
+  INTERFACE_INCLUDE_DIRECTORIES "${PG_QUERY_INCLUDE_DIR};${PG_QUERY_INTERNAL_INCLUDE_DIR}")
+
+# The PostgreSQL 15 server headers (postgresql-server-dev-15): the node structs of libpg_query's raw
+# parse tree, which the analyzer walks. Only core/sql's tree-walking sources get this directory (see
+# core/sql/CMakeLists.txt): its headers' macros break ordinary C++. `pg_config --includedir-server`
+# may name another major version, so the path is looked up for version 15.
+find_path(PG_SERVER_INCLUDE_DIR postgres.h PATH_SUFFIXES postgresql/15/server REQUIRED)
 
 # Standalone Asio is header only.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

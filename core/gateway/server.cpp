@@ -10,6 +10,7 @@
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
@@ -18,6 +19,7 @@
 #include <asio/write.hpp>
 
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -34,6 +36,7 @@ struct GatewayServer::Impl
     std::atomic<std::size_t> nextContext{0};
     std::atomic<int> clients{0};
     std::atomic<bool> stopping{false};
+    std::atomic<bool> draining{false};
 
     explicit Impl(GatewayContext &c) : ctx(c)
     {
@@ -90,6 +93,42 @@ struct GatewayServer::Impl
                 --clients;
             }, asio::detached);
         }
+    }
+
+    /// Graceful shutdown: no new clients; sessions finish their work and disconnect on their own
+    /// until shutdown_timeout, then the rest are told the gateway is shutting down (57P01); the
+    /// audit log is flushed last.
+    asio::awaitable<void> drain()
+    {
+        std::cerr << "writ-gateway: shutting down: " << clients.load() << " client(s) connected; waiting up to "
+                  << ctx.config().shutdownTimeout.count() << " s for them to finish (a second signal stops at once)\n";
+        asio::error_code ignored;
+        acceptor->close(ignored);
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        const auto deadline = std::chrono::steady_clock::now() + ctx.config().shutdownTimeout;
+        while (clients.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(50));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        if (const std::size_t n = ctx.sessions().terminateAll("the gateway is shutting down; connect again"); n > 0) {
+            std::cerr << "writ-gateway: ended " << n << " session(s) still connected\n";
+            const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (clients.load() > 0 && std::chrono::steady_clock::now() < grace) {
+                timer.expires_after(std::chrono::milliseconds(50));
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+        }
+        if (!ctx.audit().flush())
+            std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
+        stopNow();
+    }
+
+    void stopNow()
+    {
+        if (stopping.exchange(true))
+            return;
+        for (auto &c : contexts)
+            c->stop();
     }
 
     /// Ends sessions of tasks revoked or expired since the last look, twice a second; reloads the
@@ -161,11 +200,37 @@ void GatewayServer::run()
     if (!d->acceptor)
         bind();
     asio::io_context &main = *d->contexts[0];
+    // SIGTERM/SIGINT drain; a second one stops at once. SIGHUP looks for a new policy deployment now.
     asio::signal_set signals(main, SIGINT, SIGTERM);
-    signals.async_wait([this](const asio::error_code &ec, int) {
-        if (!ec)
-            stop();
-    });
+    std::function<void(const asio::error_code &, int)> onSignal = [this, &signals, &onSignal, &main](const asio::error_code &ec, int) {
+        if (ec)
+            return;
+        if (d->draining.exchange(true)) {
+            d->stopNow();
+            return;
+        }
+        asio::co_spawn(main, d->drain(), asio::detached);
+        signals.async_wait(onSignal);
+    };
+    signals.async_wait(onSignal);
+    asio::signal_set hangup(main, SIGHUP);
+    std::function<void(const asio::error_code &, int)> onHangup = [this, &hangup, &onHangup](const asio::error_code &ec, int) {
+        if (ec)
+            return;
+        std::cerr << "writ-gateway: SIGHUP: checking for a new policy deployment\n";
+        asio::post(d->ctx.blockingPool(), [this] {
+            try {
+                if (d->ctx.reloadPolicy()) {
+                    ++d->ctx.metrics().policyReloads;
+                    std::cerr << "writ-gateway: now enforcing policy deployment " << d->ctx.policyVersion() << "\n";
+                }
+            } catch (const std::exception &e) {
+                std::cerr << "writ-gateway: policy reload failed: " << e.what() << "\n";
+            }
+        });
+        hangup.async_wait(onHangup);
+    };
+    hangup.async_wait(onHangup);
     asio::co_spawn(main, d->acceptLoop(), [](std::exception_ptr e) {
         if (e)
             try {
@@ -185,10 +250,7 @@ void GatewayServer::run()
 
 void GatewayServer::stop()
 {
-    if (d->stopping.exchange(true))
-        return;
-    for (auto &c : d->contexts)
-        c->stop();
+    d->stopNow();
 }
 
 } // namespace writ::gateway

@@ -2,30 +2,27 @@
 #include "sql/analyzer.h"
 
 #include "common/text.h"
-#include "sql/fact_collector.h"
 #include "sql/nesting_scan.h"
-#include "sql/pb_tree.h"
 #include "sql/stack_budget.h"
-
-#include <pg_query.h>
 
 #include <cstring>
 #include <exception>
 #include <new>
 
+#include "sql/fact_collector.h" // last: the PostgreSQL headers
+
 namespace writ::sql {
 
 namespace {
 
-using detail::Arena;
 using detail::Workspace;
 
 /// Buffers one thread reuses from call to call: the NUL-terminated copy of the text libpg_query
-/// needs, the arena the tree is unpacked into, and the walker's stacks.
+/// needs and the walker's stacks. (The tree itself lives in a memory context of libpg_query's,
+/// dropped after each text.)
 struct ThreadBuffers
 {
     std::string text;
-    Arena arena;
     Workspace workspace;
 };
 
@@ -88,21 +85,6 @@ bool withStackFor(const detail::NestingEstimate &nesting, const std::function<vo
     return detail::runOnLargeStack(work);
 }
 
-struct ProtobufParse
-{
-    PgQueryProtobufParseResult result;
-    explicit ProtobufParse(const char *text) : result(pg_query_parse_protobuf(text)) {}
-    ~ProtobufParse() { pg_query_free_protobuf_parse_result(result); }
-    ProtobufParse(const ProtobufParse &) = delete;
-    ProtobufParse &operator=(const ProtobufParse &) = delete;
-};
-
-struct ArenaReset
-{
-    Arena &arena;
-    ~ArenaReset() { arena.reset(); }
-};
-
 void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const AnalyzeOptions &options, Analysis &out)
 {
     ThreadBuffers &b = buffers();
@@ -116,24 +98,22 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
                 std::string().swap(text);
         }
     } release{b.text};
-    const ProtobufParse parse(b.text.c_str());
-    if (parse.result.error) {
-        const PgQueryError &e = *parse.result.error;
-        out.error = AnalysisError{e.message ? e.message : "syntax error", byteOffsetOfCursor(sql, e.cursorpos)};
+    // The facts copy every name they keep, so nothing refers to the tree once `parse` is gone.
+    const detail::RawParse parse(b.text.c_str());
+    if (const PgQueryError *e = parse.error()) {
+        out.error = AnalysisError{e->message ? e->message : "syntax error", byteOffsetOfCursor(sql, e->cursorpos)};
         return;
     }
-    ArenaReset reset{b.arena};
-    const PgQuery__ParseResult *tree = pg_query__parse_result__unpack(
-        b.arena.allocator(), parse.result.parse_tree.len, reinterpret_cast<const std::uint8_t *>(parse.result.parse_tree.data));
-    if (!tree) {
-        out.error = refusal("the parse tree could not be read");
-        return;
-    }
-    out.statements.reserve(tree->n_stmts);
-    for (std::size_t i = 0; i < tree->n_stmts; ++i) {
-        const PgQuery__RawStmt *raw = tree->stmts[i];
-        if (!raw)
-            continue;
+    const detail::ListNodes statements = detail::items(parse.tree());
+    out.statements.reserve(statements.size());
+    for (const Node *n : statements) {
+        const RawStmt *raw = detail::nodeIf<RawStmt>(n, T_RawStmt);
+        if (!raw) {
+            out.statements.clear();
+            out.error = refusal("unexpected parse node " + std::to_string(n ? static_cast<int>(nodeTag(n)) : 0)
+                                + " where a statement was expected");
+            return;
+        }
         StatementFacts facts;
         // stmt_len 0 means "to the end of the text"; the span includes leading blanks and comments
         // after the previous semicolon, which trimming drops from the blank side.
@@ -163,6 +143,10 @@ Analysis analyze(std::string_view sql, const catalog::Catalog &catalog, const An
 {
     Analysis out;
     try {
+        if (const std::string &problem = detail::rawLayoutProblem(); !problem.empty()) {
+            out.error = refusal(problem);
+            return out;
+        }
         detail::NestingEstimate nesting;
         if (auto e = precheck(sql, nesting)) {
             out.error = std::move(e);

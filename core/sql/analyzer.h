@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// SQL text + Catalog + search_path -> StatementFacts, through libpg_query's protobuf parse tree
-// (never its JSON: this runs for every statement the gateway sees).
+// SQL text + Catalog + search_path -> StatementFacts, by walking libpg_query's raw parse tree (the
+// PostgreSQL node structs, read in place: no JSON or protobuf copy, since this runs for every
+// statement the gateway sees).
 //
 // Hostile input is expected: texts over kMaxAnalyzeBytes, NUL bytes, invalid UTF-8 and nesting
 // deeper than kMaxNestingDepth give Analysis::error before or instead of a deep recursion.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Catalog lookups and column attribution of FactCollector (see fact_collector.h).
 
-#include "sql/fact_collector.h"
 #include "sql/system_relations.h"
 
 #include <type_traits>
+
+#include "sql/fact_collector.h" // last: the PostgreSQL headers
 
 namespace writ::sql::detail {
 
@@ -52,7 +53,7 @@ bool FactCollector::spend(std::int64_t work)
 
 // ---- relations
 
-FactCollector::Resolved FactCollector::relationUse(const PgQuery__RangeVar &rv)
+FactCollector::Resolved FactCollector::relationUse(const RangeVar &rv)
 {
     const std::string_view written = str(rv.schemaname);
     const std::string_view name = str(rv.relname);
@@ -153,9 +154,10 @@ const Cte *FactCollector::findCte(std::string_view name) const
 bool FactCollector::relationHas(const Item &it, std::string_view name, std::string_view &catalogName) const
 {
     const catalog::Relation &rel = *it.rel;
-    const std::size_t renamed = it.alias ? it.alias->n_colnames : 0;
+    const ListNodes renames = items(it.alias ? it.alias->colnames : nullptr);
+    const std::size_t renamed = renames.size();
     for (std::size_t i = 0; i < renamed; ++i) {
-        if (stringOf(it.alias->colnames[i]) == name) {
+        if (stringOf(renames[i]) == name) {
             if (i >= rel.columns.size())
                 return false;
             catalogName = rel.columns[i].name;
@@ -182,16 +184,18 @@ bool FactCollector::derivedHas(const Item &it, std::string_view name) const
 void FactCollector::itemNames(const Item &it, bool &known)
 {
     switch (it.kind) {
-    case ItemKind::Relation:
+    case ItemKind::Relation: {
         if (!it.rel) {
             known = false;
             return;
         }
+        const ListNodes renames = items(it.alias ? it.alias->colnames : nullptr);
         for (std::size_t i = 0; i < it.rel->columns.size(); ++i) {
-            const bool renamed = it.alias && i < it.alias->n_colnames;
-            m_ws.names.push_back(renamed ? stringOf(it.alias->colnames[i]) : std::string_view(it.rel->columns[i].name));
+            const bool renamed = i < renames.size();
+            m_ws.names.push_back(renamed ? stringOf(renames[i]) : std::string_view(it.rel->columns[i].name));
         }
         return;
+    }
     case ItemKind::Derived:
         known = known && it.namesKnown;
         for (int i = it.namesBegin; i < it.namesEnd; ++i)
@@ -207,13 +211,14 @@ void FactCollector::itemNames(const Item &it, bool &known)
 
 // ---- column references
 
-void FactCollector::columnRef(const PgQuery__ColumnRef &c)
+void FactCollector::columnRef(const ColumnRef &c)
 {
-    const std::size_t n = c.n_fields;
+    const ListNodes fields = items(c.fields);
+    const std::size_t n = fields.size();
     if (n == 0)
         return;
-    const bool starred = c.fields[n - 1] && c.fields[n - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
-    const auto field = [&](std::size_t i) { return stringOf(c.fields[i]); };
+    const bool starred = fields[n - 1] && nodeTag(fields[n - 1]) == T_A_Star;
+    const auto field = [&](std::size_t i) { return stringOf(fields[i]); };
     if (starred) {
         switch (n) {
         case 1: star(); return;
@@ -391,15 +396,16 @@ int FactCollector::findItem(std::string_view schema, std::string_view refname)
 
 // ---- functions
 
-void FactCollector::functionUse(const PgQuery__FuncCall &f)
+void FactCollector::functionUse(const FuncCall &f)
 {
-    const std::size_t n = f.n_funcname;
+    const ListNodes funcname = items(f.funcname);
+    const std::size_t n = funcname.size();
     if (n == 0)
         return;
-    const std::string_view name = stringOf(f.funcname[n - 1]);
-    const std::string_view written = n >= 2 ? stringOf(f.funcname[n - 2]) : std::string_view();
+    const std::string_view name = stringOf(funcname[n - 1]);
+    const std::string_view written = n >= 2 ? stringOf(funcname[n - 2]) : std::string_view();
     // SQL-standard syntax (EXTRACT, TRIM, AT TIME ZONE, ...) arrives as pg_catalog.<function>.
-    const bool sqlSyntax = f.funcformat == PG_QUERY__COERCION_FORM__COERCE_SQL_SYNTAX;
+    const bool sqlSyntax = f.funcformat == COERCE_SQL_SYNTAX;
 
     const auto lookup = [&](std::string_view schema, bool &securityDefiner) {
         bool found = false;

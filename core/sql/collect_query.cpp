@@ -2,20 +2,9 @@
 // Query levels of FactCollector: SELECT (with set operations and VALUES), INSERT, UPDATE, DELETE,
 // MERGE, their FROM items and WITH clauses (see fact_collector.h).
 
-#include "sql/fact_collector.h"
-
-#include <algorithm>
+#include "sql/fact_collector.h" // last: the PostgreSQL headers
 
 namespace writ::sql::detail {
-
-namespace {
-
-const PgQuery__SelectStmt *selectOf(const PbNode *n)
-{
-    return n && n->node_case == PG_QUERY__NODE__NODE_SELECT_STMT ? n->select_stmt : nullptr;
-}
-
-} // namespace
 
 // ---- levels
 
@@ -46,48 +35,41 @@ void FactCollector::popLevel()
     m_ws.ctes.resize(static_cast<std::size_t>(l.ctesBegin));
 }
 
-Outputs FactCollector::query(const PbNode *n, bool lateral)
+Outputs FactCollector::query(const Node *n, bool lateral)
 {
-    if (!n || n->node_case == PG_QUERY__NODE__NODE__NOT_SET)
+    if (!n || m_failed)
         return Outputs{0, 0, false, -1};
-    return query(n->node_case, payload(n), lateral);
-}
-
-Outputs FactCollector::query(int nodeCase, const ProtobufCMessage *m, bool lateral)
-{
-    if (!m || m_failed)
-        return Outputs{0, 0, false, -1};
-    switch (nodeCase) {
-    case PG_QUERY__NODE__NODE_SELECT_STMT:
-        return selectStmt(*as<PgQuery__SelectStmt>(m), lateral);
-    case PG_QUERY__NODE__NODE_INSERT_STMT:
-        return insertStmt(*as<PgQuery__InsertStmt>(m));
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
-        return updateStmt(*as<PgQuery__UpdateStmt>(m));
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
-        return deleteStmt(*as<PgQuery__DeleteStmt>(m));
-    case PG_QUERY__NODE__NODE_MERGE_STMT:
-        return mergeStmt(*as<PgQuery__MergeStmt>(m));
+    switch (nodeTag(n)) {
+    case T_SelectStmt:
+        return selectStmt(*as<SelectStmt>(n), lateral);
+    case T_InsertStmt:
+        return insertStmt(*as<InsertStmt>(n));
+    case T_UpdateStmt:
+        return updateStmt(*as<UpdateStmt>(n));
+    case T_DeleteStmt:
+        return deleteStmt(*as<DeleteStmt>(n));
+    case T_MergeStmt:
+        return mergeStmt(*as<MergeStmt>(n));
     default:
-        visitMessage(nodeCase, m);
+        visit(n);
         return Outputs{0, 0, false, -1};
     }
 }
 
 // ---- SELECT
 
-Outputs FactCollector::selectStmt(const PgQuery__SelectStmt &s, bool lateral)
+Outputs FactCollector::selectStmt(const SelectStmt &s, bool lateral)
 {
     DepthGuard guard(*this);
     if (guard.stop())
         return Outputs{0, 0, false, -1};
     pushLevel(lateral);
-    withClause(s.with_clause);
-    if (s.into_clause)
+    withClause(s.withClause);
+    if (s.intoClause)
         m_selectInto = true;
 
     Outputs out;
-    if (s.op != PG_QUERY__SET_OPERATION__SETOP_NONE && s.op != PG_QUERY__SET_OPERATION__SET_OPERATION_UNDEFINED) {
+    if (s.op != SETOP_NONE) {
         // Each arm is a query of its own at this nesting; the result is named by the left arm.
         const int touched = static_cast<int>(m_ws.touched.size());
         out = s.larg ? selectStmt(*s.larg, false) : Outputs{0, 0, false, -1};
@@ -95,65 +77,67 @@ Outputs FactCollector::selectStmt(const PgQuery__SelectStmt &s, bool lateral)
             selectStmt(*s.rarg, false);
         // ORDER BY and LIMIT of a set operation can name its output columns.
         derivedItem("", nullptr, out, touched);
-        visitAll(s.n_sort_clause, s.sort_clause);
-        visit(s.limit_offset);
-        visit(s.limit_count);
-    } else if (s.n_values_lists > 0) {
-        visitAll(s.n_values_lists, s.values_lists);
-        const PbNode *first = s.values_lists[0];
-        out.count = first && first->node_case == PG_QUERY__NODE__NODE_LIST && first->list
-            ? static_cast<int>(first->list->n_items) : -1;
+        visitAll(s.sortClause);
+        visit(s.limitOffset);
+        visit(s.limitCount);
+    } else if (const ListNodes rows = items(s.valuesLists); !rows.empty()) {
+        visitAll(s.valuesLists);
+        const Node *first = rows[0];
+        out.count = first && nodeTag(first) == T_List ? static_cast<int>(items(first).size()) : -1;
         out.namesKnown = false; // column1, column2, ...: only reachable through an alias
         out.namesBegin = out.namesEnd = static_cast<int>(m_ws.names.size());
-        visitAll(s.n_sort_clause, s.sort_clause);
-        visit(s.limit_offset);
-        visit(s.limit_count);
+        visitAll(s.sortClause);
+        visit(s.limitOffset);
+        visit(s.limitCount);
     } else {
-        for (std::size_t i = 0; i < s.n_from_clause && !m_failed; ++i)
-            fromItem(s.from_clause[i]);
-        visitAll(s.n_target_list, s.target_list);
-        visit(s.where_clause);
-        visitAll(s.n_group_clause, s.group_clause);
-        visit(s.having_clause);
-        visitAll(s.n_window_clause, s.window_clause);
-        visitAll(s.n_distinct_clause, s.distinct_clause);
-        visitAll(s.n_sort_clause, s.sort_clause);
-        visit(s.limit_offset);
-        visit(s.limit_count);
-        applyLocking(s.n_locking_clause, s.locking_clause);
-        out = targetOutputs(s.n_target_list, s.target_list);
+        for (const Node *item : items(s.fromClause)) {
+            if (m_failed)
+                break;
+            fromItem(item);
+        }
+        visitAll(s.targetList);
+        visit(s.whereClause);
+        visitAll(s.groupClause);
+        visit(s.havingClause);
+        visitAll(s.windowClause);
+        visitAll(s.distinctClause);
+        visitAll(s.sortClause);
+        visit(s.limitOffset);
+        visit(s.limitCount);
+        applyLocking(s.lockingClause);
+        out = targetOutputs(s.targetList);
     }
     popLevel();
     return out;
 }
 
-Outputs FactCollector::targetOutputs(std::size_t n, PbNode *const *targets)
+Outputs FactCollector::targetOutputs(const List *targets)
 {
     Outputs out;
     out.namesBegin = static_cast<int>(m_ws.names.size());
-    out.count = static_cast<int>(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        const PbNode *t = targets[i];
-        if (!t || t->node_case != PG_QUERY__NODE__NODE_RES_TARGET || !t->res_target)
+    out.count = static_cast<int>(items(targets).size());
+    for (const Node *t : items(targets)) {
+        const ResTarget *rt = nodeIf<ResTarget>(t, T_ResTarget);
+        if (!rt)
             continue;
-        const PgQuery__ResTarget &rt = *t->res_target;
-        if (!str(rt.name).empty()) {
-            m_ws.names.push_back(str(rt.name));
+        if (!str(rt->name).empty()) {
+            m_ws.names.push_back(str(rt->name));
             continue;
         }
-        const PbNode *v = rt.val;
-        if (v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && v->column_ref && v->column_ref->n_fields > 0) {
-            const PgQuery__ColumnRef &c = *v->column_ref;
-            if (c.fields[c.n_fields - 1] && c.fields[c.n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR) {
+        const Node *v = rt->val;
+        const ColumnRef *ref = nodeIf<ColumnRef>(v, T_ColumnRef);
+        if (const ListNodes fields = items(ref ? ref->fields : nullptr); !fields.empty()) {
+            const std::size_t n = fields.size();
+            if (fields[n - 1] && nodeTag(fields[n - 1]) == T_A_Star) {
                 out.count = -1;
-                if (c.n_fields == 1) {
+                if (n == 1) {
                     const int level = currentLevel();
                     for (std::size_t k = static_cast<std::size_t>(m_ws.levels[level].itemsBegin); k < m_ws.items.size(); ++k)
                         if (m_ws.items[k].kind != ItemKind::Join)
                             itemNames(m_ws.items[k], out.namesKnown);
                 } else {
-                    const std::string_view schema = c.n_fields >= 3 ? stringOf(c.fields[c.n_fields - 3]) : std::string_view();
-                    if (const int item = findItem(schema, stringOf(c.fields[c.n_fields - 2])); item >= 0)
+                    const std::string_view schema = n >= 3 ? stringOf(fields[n - 3]) : std::string_view();
+                    if (const int item = findItem(schema, stringOf(fields[n - 2])); item >= 0)
                         itemNames(m_ws.items[item], out.namesKnown);
                     else
                         out.namesKnown = false;
@@ -168,27 +152,26 @@ Outputs FactCollector::targetOutputs(std::size_t n, PbNode *const *targets)
     return out;
 }
 
-void FactCollector::applyLocking(std::size_t n, PbNode *const *clauses)
+void FactCollector::applyLocking(const List *clauses)
 {
     const int level = currentLevel();
-    for (std::size_t i = 0; i < n; ++i) {
-        const PbNode *c = clauses[i];
-        if (!c || c->node_case != PG_QUERY__NODE__NODE_LOCKING_CLAUSE || !c->locking_clause)
+    for (const Node *c : items(clauses)) {
+        const LockingClause *lc = nodeIf<LockingClause>(c, T_LockingClause);
+        if (!lc)
             continue;
-        const PgQuery__LockingClause &lc = *c->locking_clause;
         const int begin = m_ws.levels[level].itemsBegin;
         const int end = static_cast<int>(m_ws.items.size());
-        if (lc.n_locked_rels == 0) {
+        if (items(lc->lockedRels).empty()) {
             for (int k = begin; k < end; ++k)
                 lockItem(m_ws.items[k]);
             continue;
         }
         // FOR UPDATE OF a, b names items of this level by their reference names.
-        for (std::size_t r = 0; r < lc.n_locked_rels; ++r) {
-            const PbNode *rv = lc.locked_rels[r];
-            if (!rv || rv->node_case != PG_QUERY__NODE__NODE_RANGE_VAR || !rv->range_var)
+        for (const Node *r : items(lc->lockedRels)) {
+            const RangeVar *rv = nodeIf<RangeVar>(r, T_RangeVar);
+            if (!rv)
                 continue;
-            const std::string_view name = str(rv->range_var->relname);
+            const std::string_view name = str(rv->relname);
             for (int k = begin; k < end; ++k)
                 if (m_ws.items[k].refname == name)
                     lockItem(m_ws.items[k]);
@@ -209,41 +192,39 @@ void FactCollector::lockItem(const Item &it)
 
 // ---- WITH
 
-void FactCollector::withClause(const PgQuery__WithClause *w)
+void FactCollector::withClause(const WithClause *w)
 {
     if (!w || m_failed)
         return;
     DepthGuard guard(*this);
     if (guard.stop())
         return;
-    const auto cteOf = [&](std::size_t i) -> const PgQuery__CommonTableExpr * {
-        const PbNode *n = w->ctes[i];
-        return n && n->node_case == PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR ? n->common_table_expr : nullptr;
-    };
+    const ListNodes ctes = items(w->ctes);
+    const auto cteOf = [&](std::size_t i) { return nodeIf<CommonTableExpr>(ctes[i], T_CommonTableExpr); };
     const std::size_t first = m_ws.ctes.size();
     if (w->recursive) {
         // Every CTE of WITH RECURSIVE is visible in all of their bodies, its own included.
-        for (std::size_t i = 0; i < w->n_ctes; ++i) {
+        for (std::size_t i = 0; i < ctes.size(); ++i) {
             Cte c;
             if (const auto *cte = cteOf(i))
                 c.name = str(cte->ctename);
             m_ws.ctes.push_back(c);
         }
     }
-    for (std::size_t i = 0; i < w->n_ctes && !m_failed; ++i) {
-        const PgQuery__CommonTableExpr *cte = cteOf(i);
+    for (std::size_t i = 0; i < ctes.size() && !m_failed; ++i) {
+        const CommonTableExpr *cte = cteOf(i);
         if (!cte)
             continue;
         const Outputs out = query(cte->ctequery, true);
         Cte c;
         c.name = str(cte->ctename);
         c.namesKnown = out.namesKnown;
-        if (cte->n_aliascolnames > 0) {
+        if (const ListNodes renames = items(cte->aliascolnames); !renames.empty()) {
             // WITH c(a, b) AS (...) renames the first outputs.
             const int begin = static_cast<int>(m_ws.names.size());
-            for (std::size_t k = 0; k < cte->n_aliascolnames; ++k)
-                m_ws.names.push_back(stringOf(cte->aliascolnames[k]));
-            for (int k = out.namesBegin + static_cast<int>(cte->n_aliascolnames); k < out.namesEnd; ++k)
+            for (const Node *name : renames)
+                m_ws.names.push_back(stringOf(name));
+            for (int k = out.namesBegin + static_cast<int>(renames.size()); k < out.namesEnd; ++k)
                 m_ws.names.push_back(m_ws.names[k]);
             c.namesBegin = begin;
             c.namesEnd = static_cast<int>(m_ws.names.size());
@@ -260,80 +241,69 @@ void FactCollector::withClause(const PgQuery__WithClause *w)
 
 // ---- FROM
 
-void FactCollector::fromItem(const PbNode *n)
+void FactCollector::fromItem(const Node *n)
 {
-    if (!n || n->node_case == PG_QUERY__NODE__NODE__NOT_SET || m_failed)
+    if (!n || m_failed)
         return;
     DepthGuard guard(*this);
     if (guard.stop())
         return;
-    switch (n->node_case) {
-    case PG_QUERY__NODE__NODE_RANGE_VAR:
-        if (n->range_var)
-            fromRangeVar(*n->range_var);
+    switch (nodeTag(n)) {
+    case T_RangeVar:
+        fromRangeVar(*as<RangeVar>(n));
         return;
-    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT: {
-        const PgQuery__RangeSubselect *rs = n->range_subselect;
-        if (!rs)
-            return;
+    case T_RangeSubselect: {
+        const auto &rs = *as<RangeSubselect>(n);
         const int touched = static_cast<int>(m_ws.touched.size());
-        const Outputs out = query(rs->subquery, rs->lateral);
-        derivedItem(rs->alias ? str(rs->alias->aliasname) : std::string_view(), rs->alias, out, touched);
+        const Outputs out = query(rs.subquery, rs.lateral);
+        derivedItem(rs.alias ? str(rs.alias->aliasname) : std::string_view(), rs.alias, out, touched);
         return;
     }
-    case PG_QUERY__NODE__NODE_RANGE_FUNCTION: {
-        const PgQuery__RangeFunction *rf = n->range_function;
-        if (!rf)
-            return;
+    case T_RangeFunction: {
+        const auto &rf = *as<RangeFunction>(n);
         // Functions in FROM may use the items before them, LATERAL or not.
         const int touched = static_cast<int>(m_ws.touched.size());
-        visitAll(rf->n_functions, rf->functions);
-        std::string_view refname = rf->alias ? str(rf->alias->aliasname) : std::string_view();
-        if (refname.empty() && rf->n_functions == 1) {
+        visitAll(rf.functions);
+        std::string_view refname = rf.alias ? str(rf.alias->aliasname) : std::string_view();
+        if (const ListNodes functions = items(rf.functions); refname.empty() && functions.size() == 1) {
             // Unaliased: the function's name names the item.
-            const PbNode *pair = rf->functions[0];
-            if (pair && pair->node_case == PG_QUERY__NODE__NODE_LIST && pair->list && pair->list->n_items > 0)
-                refname = figureName(pair->list->items[0]);
+            if (const ListNodes pair = items(functions[0]); !pair.empty())
+                refname = figureName(pair[0]);
         }
         Outputs out;
         out.namesBegin = out.namesEnd = static_cast<int>(m_ws.names.size());
         out.namesKnown = false; // a function's result columns are not in the catalog
-        derivedItem(refname, rf->alias, out, touched);
+        derivedItem(refname, rf.alias, out, touched);
         return;
     }
-    case PG_QUERY__NODE__NODE_JOIN_EXPR:
-        if (n->join_expr)
-            joinExpr(*n->join_expr);
+    case T_JoinExpr:
+        joinExpr(*as<JoinExpr>(n));
         return;
-    case PG_QUERY__NODE__NODE_RANGE_TABLE_SAMPLE: {
-        const PgQuery__RangeTableSample *ts = n->range_table_sample;
-        if (!ts)
-            return;
-        fromItem(ts->relation);
-        visitAll(ts->n_args, ts->args);
-        visit(ts->repeatable);
+    case T_RangeTableSample: {
+        const auto &ts = *as<RangeTableSample>(n);
+        fromItem(ts.relation);
+        visitAll(ts.args);
+        visit(ts.repeatable);
         return;
     }
-    case PG_QUERY__NODE__NODE_RANGE_TABLE_FUNC: {
-        const PgQuery__RangeTableFunc *tf = n->range_table_func;
-        if (!tf)
-            return;
+    case T_RangeTableFunc: {
+        const auto &tf = *as<RangeTableFunc>(n);
         const int touched = static_cast<int>(m_ws.touched.size());
-        visit(tf->docexpr);
-        visit(tf->rowexpr);
-        visitAll(tf->n_namespaces, tf->namespaces);
+        visit(tf.docexpr);
+        visit(tf.rowexpr);
+        visitAll(tf.namespaces);
         Outputs out;
         out.namesBegin = static_cast<int>(m_ws.names.size());
-        for (std::size_t i = 0; i < tf->n_columns; ++i) {
-            const PbNode *c = tf->columns[i];
-            if (!c || c->node_case != PG_QUERY__NODE__NODE_RANGE_TABLE_FUNC_COL || !c->range_table_func_col)
+        for (const Node *c : items(tf.columns)) {
+            const RangeTableFuncCol *col = nodeIf<RangeTableFuncCol>(c, T_RangeTableFuncCol);
+            if (!col)
                 continue;
-            visit(c->range_table_func_col->colexpr);
-            visit(c->range_table_func_col->coldefexpr);
-            m_ws.names.push_back(str(c->range_table_func_col->colname));
+            visit(col->colexpr);
+            visit(col->coldefexpr);
+            m_ws.names.push_back(str(col->colname));
         }
         out.namesEnd = static_cast<int>(m_ws.names.size());
-        derivedItem(tf->alias ? str(tf->alias->aliasname) : std::string_view(), tf->alias, out, touched);
+        derivedItem(tf.alias ? str(tf.alias->aliasname) : std::string_view(), tf.alias, out, touched);
         return;
     }
     default:
@@ -342,7 +312,7 @@ void FactCollector::fromItem(const PbNode *n)
     }
 }
 
-void FactCollector::fromRangeVar(const PgQuery__RangeVar &rv)
+void FactCollector::fromRangeVar(const RangeVar &rv)
 {
     const std::string_view aliasName = rv.alias ? str(rv.alias->aliasname) : std::string_view();
     if (str(rv.schemaname).empty() && str(rv.catalogname).empty()) {
@@ -358,7 +328,7 @@ void FactCollector::fromRangeVar(const PgQuery__RangeVar &rv)
     targetItem(rv, r);
 }
 
-void FactCollector::targetItem(const PgQuery__RangeVar &rv, const Resolved &r)
+void FactCollector::targetItem(const RangeVar &rv, const Resolved &r)
 {
     Item it;
     it.kind = ItemKind::Relation;
@@ -366,12 +336,12 @@ void FactCollector::targetItem(const PgQuery__RangeVar &rv, const Resolved &r)
     it.refname = it.aliased ? str(rv.alias->aliasname) : str(rv.relname);
     it.schema = r.schema;
     it.rel = r.rel;
-    it.alias = rv.alias && rv.alias->n_colnames > 0 ? rv.alias : nullptr;
+    it.alias = rv.alias && !items(rv.alias->colnames).empty() ? rv.alias : nullptr;
     it.relation = r.index;
     m_ws.items.push_back(it);
 }
 
-void FactCollector::derivedItem(std::string_view refname, const PgQuery__Alias *alias, const Outputs &out, int touchedBegin)
+void FactCollector::derivedItem(std::string_view refname, const Alias *alias, const Outputs &out, int touchedBegin)
 {
     Item it;
     it.kind = ItemKind::Derived;
@@ -380,12 +350,12 @@ void FactCollector::derivedItem(std::string_view refname, const PgQuery__Alias *
     it.namesKnown = out.namesKnown;
     it.touchedBegin = touchedBegin;
     it.touchedEnd = static_cast<int>(m_ws.touched.size());
-    if (alias && alias->n_colnames > 0) {
+    if (const ListNodes renames = items(alias ? alias->colnames : nullptr); !renames.empty()) {
         // AS s(a, b) renames the first output columns.
         const int begin = static_cast<int>(m_ws.names.size());
-        for (std::size_t i = 0; i < alias->n_colnames; ++i)
-            m_ws.names.push_back(stringOf(alias->colnames[i]));
-        for (int i = out.namesBegin + static_cast<int>(alias->n_colnames); i < out.namesEnd; ++i)
+        for (const Node *name : renames)
+            m_ws.names.push_back(stringOf(name));
+        for (int i = out.namesBegin + static_cast<int>(renames.size()); i < out.namesEnd; ++i)
             m_ws.names.push_back(m_ws.names[i]);
         it.namesBegin = begin;
         it.namesEnd = static_cast<int>(m_ws.names.size());
@@ -396,7 +366,7 @@ void FactCollector::derivedItem(std::string_view refname, const PgQuery__Alias *
     m_ws.items.push_back(it);
 }
 
-void FactCollector::joinExpr(const PgQuery__JoinExpr &j)
+void FactCollector::joinExpr(const JoinExpr &j)
 {
     const int leftBegin = static_cast<int>(m_ws.items.size());
     fromItem(j.larg);
@@ -405,13 +375,13 @@ void FactCollector::joinExpr(const PgQuery__JoinExpr &j)
     const int rightEnd = static_cast<int>(m_ws.items.size());
     if (m_failed)
         return;
-    for (std::size_t i = 0; i < j.n_using_clause; ++i)
-        usingColumn(stringOf(j.using_clause[i]), leftBegin, leftEnd, rightEnd);
-    if (j.is_natural)
+    for (const Node *name : items(j.usingClause))
+        usingColumn(stringOf(name), leftBegin, leftEnd, rightEnd);
+    if (j.isNatural)
         naturalJoin(leftBegin, leftEnd, rightEnd);
     visit(j.quals);
     // (a JOIN b) AS j, and JOIN ... USING (...) AS j, name the join as a whole.
-    for (const PgQuery__Alias *alias : {j.alias, j.join_using_alias}) {
+    for (const Alias *alias : {j.alias, j.join_using_alias}) {
         if (!alias || str(alias->aliasname).empty())
             continue;
         Item it;
@@ -483,15 +453,15 @@ void FactCollector::naturalJoin(int leftBegin, int leftEnd, int rightEnd)
 
 // ---- writes
 
-void FactCollector::insertColumns(int relation, std::size_t nCols, PbNode *const *cols, int valueCount, bool anySource)
+void FactCollector::insertColumns(int relation, const List *cols, int valueCount, bool anySource)
 {
-    if (nCols > 0) {
-        for (std::size_t i = 0; i < nCols; ++i) {
-            const PbNode *c = cols[i];
-            if (!c || c->node_case != PG_QUERY__NODE__NODE_RES_TARGET || !c->res_target)
+    if (const ListNodes targets = items(cols); !targets.empty()) {
+        for (const Node *c : targets) {
+            const ResTarget *rt = nodeIf<ResTarget>(c, T_ResTarget);
+            if (!rt)
                 continue;
-            writeColumn(relation, str(c->res_target->name), Access::Insert);
-            visitAll(c->res_target->n_indirection, c->res_target->indirection);
+            writeColumn(relation, str(rt->name), Access::Insert);
+            visitAll(rt->indirection);
         }
         return;
     }
@@ -507,154 +477,161 @@ void FactCollector::insertColumns(int relation, std::size_t nCols, PbNode *const
         writeColumn(relation, rel->columns[i].name, Access::Insert);
 }
 
-void FactCollector::setClause(int relation, std::size_t n, PbNode *const *targets)
+void FactCollector::setClause(int relation, const List *targets)
 {
-    for (std::size_t i = 0; i < n; ++i) {
-        const PbNode *t = targets[i];
-        if (!t || t->node_case != PG_QUERY__NODE__NODE_RES_TARGET || !t->res_target)
+    for (const Node *t : items(targets)) {
+        const ResTarget *rt = nodeIf<ResTarget>(t, T_ResTarget);
+        if (!rt)
             continue;
-        const PgQuery__ResTarget &rt = *t->res_target;
-        writeColumn(relation, str(rt.name), Access::Update);
-        visitAll(rt.n_indirection, rt.indirection);
-        const PbNode *v = rt.val;
-        if (v && v->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF && v->multi_assign_ref) {
+        writeColumn(relation, str(rt->name), Access::Update);
+        visitAll(rt->indirection);
+        if (const MultiAssignRef *multi = nodeIf<MultiAssignRef>(rt->val, T_MultiAssignRef)) {
             // SET (a, b) = (SELECT ...): every target carries the same source; walk it once.
-            if (v->multi_assign_ref->colno == 1)
-                visit(v->multi_assign_ref->source);
+            if (multi->colno == 1)
+                visit(multi->source);
             continue;
         }
-        visit(v);
+        visit(rt->val);
     }
 }
 
-Outputs FactCollector::returning(std::size_t n, PbNode *const *targets, int /*targetRelation*/)
+Outputs FactCollector::returning(const List *targets, int /*targetRelation*/)
 {
-    visitAll(n, targets);
-    return targetOutputs(n, targets);
+    visitAll(targets);
+    return targetOutputs(targets);
 }
 
-Outputs FactCollector::insertStmt(const PgQuery__InsertStmt &s)
+Outputs FactCollector::insertStmt(const InsertStmt &s)
 {
     DepthGuard guard(*this);
     if (guard.stop() || !s.relation)
         return Outputs{0, 0, false, -1};
     m_sawWrite = true;
     pushLevel(true);
-    withClause(s.with_clause);
+    withClause(s.withClause);
     const Resolved target = relationUse(*s.relation);
     addAccess(target.index, Access::Insert);
 
     // The source cannot see the target table.
     int valueCount = -1;
-    if (const PgQuery__SelectStmt *src = selectOf(s.select_stmt)) {
-        const Outputs out = query(s.select_stmt, true);
+    if (const SelectStmt *src = nodeIf<SelectStmt>(s.selectStmt, T_SelectStmt)) {
+        const Outputs out = query(s.selectStmt, true);
         valueCount = out.count;
-        const PbNode *first = src->n_values_lists > 0 ? src->values_lists[0] : nullptr;
-        if (first && first->node_case == PG_QUERY__NODE__NODE_LIST && first->list)
-            valueCount = static_cast<int>(first->list->n_items);
-    } else if (s.select_stmt) {
-        query(s.select_stmt, true);
+        const ListNodes rows = items(src->valuesLists);
+        if (const Node *first = rows.empty() ? nullptr : rows[0]; first && nodeTag(first) == T_List)
+            valueCount = static_cast<int>(items(first).size());
+    } else if (s.selectStmt) {
+        query(s.selectStmt, true);
     }
-    insertColumns(target.index, s.n_cols, s.cols, valueCount, s.select_stmt != nullptr);
+    insertColumns(target.index, s.cols, valueCount, s.selectStmt != nullptr);
     targetItem(*s.relation, target);
 
-    if (const PgQuery__OnConflictClause *oc = s.on_conflict_clause) {
-        if (const PgQuery__InferClause *infer = oc->infer) {
-            for (std::size_t i = 0; i < infer->n_index_elems; ++i) {
-                const PbNode *e = infer->index_elems[i];
-                if (!e || e->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || !e->index_elem)
+    if (const OnConflictClause *oc = s.onConflictClause) {
+        if (const InferClause *infer = oc->infer) {
+            for (const Node *e : items(infer->indexElems)) {
+                const IndexElem *elem = nodeIf<IndexElem>(e, T_IndexElem);
+                if (!elem)
                     continue;
-                if (!str(e->index_elem->name).empty())
-                    unqualifiedColumn(str(e->index_elem->name));
-                visit(e->index_elem->expr);
+                if (!str(elem->name).empty())
+                    unqualifiedColumn(str(elem->name));
+                visit(elem->expr);
             }
-            visit(infer->where_clause);
+            visit(infer->whereClause);
         }
-        if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
+        if (oc->action == ONCONFLICT_UPDATE) {
             addAccess(target.index, Access::Update);
             // EXCLUDED is the row proposed for insertion, not a read of the table.
             Outputs excluded;
             excluded.namesBegin = excluded.namesEnd = static_cast<int>(m_ws.names.size());
             derivedItem("excluded", nullptr, excluded, static_cast<int>(m_ws.touched.size()));
-            setClause(target.index, oc->n_target_list, oc->target_list);
-            visit(oc->where_clause);
+            setClause(target.index, oc->targetList);
+            visit(oc->whereClause);
         }
     }
-    const Outputs out = returning(s.n_returning_list, s.returning_list, target.index);
+    const Outputs out = returning(s.returningList, target.index);
     popLevel();
     return out;
 }
 
-Outputs FactCollector::updateStmt(const PgQuery__UpdateStmt &s)
+Outputs FactCollector::updateStmt(const UpdateStmt &s)
 {
     DepthGuard guard(*this);
     if (guard.stop() || !s.relation)
         return Outputs{0, 0, false, -1};
     m_sawWrite = true;
     pushLevel(true);
-    withClause(s.with_clause);
+    withClause(s.withClause);
     const Resolved target = relationUse(*s.relation);
     addAccess(target.index, Access::Update);
     targetItem(*s.relation, target);
-    for (std::size_t i = 0; i < s.n_from_clause && !m_failed; ++i)
-        fromItem(s.from_clause[i]);
-    setClause(target.index, s.n_target_list, s.target_list);
-    visit(s.where_clause);
-    const Outputs out = returning(s.n_returning_list, s.returning_list, target.index);
+    for (const Node *item : items(s.fromClause)) {
+        if (m_failed)
+            break;
+        fromItem(item);
+    }
+    setClause(target.index, s.targetList);
+    visit(s.whereClause);
+    const Outputs out = returning(s.returningList, target.index);
     popLevel();
     return out;
 }
 
-Outputs FactCollector::deleteStmt(const PgQuery__DeleteStmt &s)
+Outputs FactCollector::deleteStmt(const DeleteStmt &s)
 {
     DepthGuard guard(*this);
     if (guard.stop() || !s.relation)
         return Outputs{0, 0, false, -1};
     m_sawWrite = true;
     pushLevel(true);
-    withClause(s.with_clause);
+    withClause(s.withClause);
     const Resolved target = relationUse(*s.relation);
     addAccess(target.index, Access::Delete);
     targetItem(*s.relation, target);
-    for (std::size_t i = 0; i < s.n_using_clause && !m_failed; ++i)
-        fromItem(s.using_clause[i]);
-    visit(s.where_clause);
-    const Outputs out = returning(s.n_returning_list, s.returning_list, target.index);
+    for (const Node *item : items(s.usingClause)) {
+        if (m_failed)
+            break;
+        fromItem(item);
+    }
+    visit(s.whereClause);
+    const Outputs out = returning(s.returningList, target.index);
     popLevel();
     return out;
 }
 
-Outputs FactCollector::mergeStmt(const PgQuery__MergeStmt &s)
+Outputs FactCollector::mergeStmt(const MergeStmt &s)
 {
     DepthGuard guard(*this);
     if (guard.stop() || !s.relation)
         return Outputs{0, 0, false, -1};
     m_sawWrite = true;
     pushLevel(true);
-    withClause(s.with_clause);
+    withClause(s.withClause);
     const Resolved target = relationUse(*s.relation);
     targetItem(*s.relation, target);
-    fromItem(s.source_relation);
-    visit(s.join_condition);
-    for (std::size_t i = 0; i < s.n_merge_when_clauses && !m_failed; ++i) {
-        const PbNode *n = s.merge_when_clauses[i];
-        if (!n || n->node_case != PG_QUERY__NODE__NODE_MERGE_WHEN_CLAUSE || !n->merge_when_clause)
-            continue;
-        const PgQuery__MergeWhenClause &w = *n->merge_when_clause;
-        visit(w.condition);
-        switch (w.command_type) {
-        case PG_QUERY__CMD_TYPE__CMD_UPDATE:
-            addAccess(target.index, Access::Update);
-            setClause(target.index, w.n_target_list, w.target_list);
+    fromItem(s.sourceRelation);
+    visit(s.joinCondition);
+    for (const Node *n : items(s.mergeWhenClauses)) {
+        if (m_failed)
             break;
-        case PG_QUERY__CMD_TYPE__CMD_DELETE:
+        const MergeWhenClause *w = nodeIf<MergeWhenClause>(n, T_MergeWhenClause);
+        if (!w)
+            continue;
+        visit(w->condition);
+        switch (w->commandType) {
+        case CMD_UPDATE:
+            addAccess(target.index, Access::Update);
+            setClause(target.index, w->targetList);
+            break;
+        case CMD_DELETE:
             addAccess(target.index, Access::Delete);
             break;
-        case PG_QUERY__CMD_TYPE__CMD_INSERT:
+        case CMD_INSERT: {
             addAccess(target.index, Access::Insert);
-            insertColumns(target.index, w.n_target_list, w.target_list, static_cast<int>(w.n_values), w.n_values > 0);
-            visitAll(w.n_values, w.values);
+            const std::size_t values = items(w->values).size();
+            insertColumns(target.index, w->targetList, static_cast<int>(values), values > 0);
+            visitAll(w->values);
             break;
+        }
         default: // DO NOTHING
             break;
         }

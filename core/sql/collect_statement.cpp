@@ -2,8 +2,9 @@
 // Statement kinds of FactCollector: the class of each statement and what its utility parts mean
 // (COPY, EXPLAIN, PREPARE, SET, LOCK, ...); queries are in collect_query.cpp.
 
-#include "sql/fact_collector.h"
 #include "sql/statement_class.h"
+
+#include "sql/fact_collector.h" // last: the PostgreSQL headers
 
 namespace writ::sql::detail {
 
@@ -19,16 +20,16 @@ std::string lower(std::string_view s)
 
 /// An option's boolean value as PostgreSQL's defGetBoolean reads it; anything not clearly false
 /// counts as true (EXPLAIN (ANALYZE <something odd>) is taken to run the statement).
-bool optionIsTrue(const PbNode *arg)
+bool optionIsTrue(const Node *arg)
 {
     if (!arg)
         return true;
-    switch (arg->node_case) {
-    case PG_QUERY__NODE__NODE_BOOLEAN:
-        return !arg->boolean || arg->boolean->boolval;
-    case PG_QUERY__NODE__NODE_INTEGER:
-        return !arg->integer || arg->integer->ival != 0;
-    case PG_QUERY__NODE__NODE_STRING: {
+    switch (nodeTag(arg)) {
+    case T_Boolean:
+        return as<Boolean>(arg)->boolval;
+    case T_Integer:
+        return as<Integer>(arg)->ival != 0;
+    case T_String: {
         const std::string v = lower(stringOf(arg));
         if (v.empty())
             return true;
@@ -47,7 +48,7 @@ FactCollector::FactCollector(const catalog::Catalog &catalog, const AnalyzeOptio
 {
 }
 
-bool FactCollector::collect(const PbNode *stmt, StatementFacts &facts)
+bool FactCollector::collect(const Node *stmt, StatementFacts &facts)
 {
     m_facts = &facts;
     m_ws.clear();
@@ -56,120 +57,114 @@ bool FactCollector::collect(const PbNode *stmt, StatementFacts &facts)
     return !m_failed;
 }
 
-void FactCollector::statement(const PbNode *stmt)
+void FactCollector::statement(const Node *stmt)
 {
     StatementFacts &f = *m_facts;
-    const int nodeCase = stmt ? static_cast<int>(stmt->node_case) : 0;
-    const ProtobufCMessage *m = payload(stmt);
-    f.nodeType = nodeName(nodeCase);
-    const std::optional<StatementClass> known = statementClassOf(f.nodeType);
-    f.kind = known.value_or(StatementClass::Ddl);
-    f.unknownKind = !known || !m;
-    if (!m)
-        return;
-
-    switch (nodeCase) {
-    case PG_QUERY__NODE__NODE_SELECT_STMT: {
-        query(nodeCase, m, true);
-        const auto &s = *as<PgQuery__SelectStmt>(m);
-        f.kind = m_selectInto ? StatementClass::Ddl : m_sawWrite ? StatementClass::Write : StatementClass::Read;
-        limit(s);
+    if (stmt && !rawNodeType(nodeTag(stmt))) {
+        unexpectedNode(stmt);
         return;
     }
-    case PG_QUERY__NODE__NODE_INSERT_STMT:
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
-    case PG_QUERY__NODE__NODE_MERGE_STMT:
-        query(nodeCase, m, true);
+    f.nodeType = stmt ? rawNodeName(nodeTag(stmt)) : "";
+    const std::optional<StatementClass> known = statementClassOf(f.nodeType);
+    f.kind = known.value_or(StatementClass::Ddl);
+    f.unknownKind = !known || !stmt;
+    if (!stmt)
         return;
-    case PG_QUERY__NODE__NODE_COPY_STMT:
-        copyStmt(*as<PgQuery__CopyStmt>(m));
+
+    switch (nodeTag(stmt)) {
+    case T_SelectStmt:
+        query(stmt, true);
+        f.kind = m_selectInto ? StatementClass::Ddl : m_sawWrite ? StatementClass::Write : StatementClass::Read;
+        limit(*as<SelectStmt>(stmt));
         return;
-    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
-        explainStmt(*as<PgQuery__ExplainStmt>(m));
+    case T_InsertStmt:
+    case T_UpdateStmt:
+    case T_DeleteStmt:
+    case T_MergeStmt:
+        query(stmt, true);
         return;
-    case PG_QUERY__NODE__NODE_PREPARE_STMT: {
-        const auto &s = *as<PgQuery__PrepareStmt>(m);
+    case T_CopyStmt:
+        copyStmt(*as<CopyStmt>(stmt));
+        return;
+    case T_ExplainStmt:
+        explainStmt(*as<ExplainStmt>(stmt));
+        return;
+    case T_PrepareStmt: {
+        const auto &s = *as<PrepareStmt>(stmt);
         f.prepareName = str(s.name);
         f.kind = innerStatement(s.query);
         return;
     }
-    case PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT:
-        f.kind = innerStatement(as<PgQuery__DeclareCursorStmt>(m)->query);
+    case T_DeclareCursorStmt:
+        f.kind = innerStatement(as<DeclareCursorStmt>(stmt)->query);
         return;
-    case PG_QUERY__NODE__NODE_EXECUTE_STMT: {
-        const auto &s = *as<PgQuery__ExecuteStmt>(m);
+    case T_ExecuteStmt: {
+        const auto &s = *as<ExecuteStmt>(stmt);
         f.executeName = str(s.name);
-        visitAll(s.n_params, s.params); // EXECUTE p(pg_sleep(10)) still calls pg_sleep
+        visitAll(s.params); // EXECUTE p(pg_sleep(10)) still calls pg_sleep
         return;
     }
-    case PG_QUERY__NODE__NODE_DEALLOCATE_STMT: {
-        const auto &s = *as<PgQuery__DeallocateStmt>(m);
+    case T_DeallocateStmt: {
+        const auto &s = *as<DeallocateStmt>(stmt);
         f.deallocateName = str(s.name);
         f.deallocateAll = f.deallocateName.empty();
         return;
     }
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
-        const auto &s = *as<PgQuery__TruncateStmt>(m);
-        relationList(s.n_relations, s.relations, Access::Truncate);
+    case T_TruncateStmt:
+        relationList(as<TruncateStmt>(stmt)->relations, Access::Truncate);
         return;
-    }
-    case PG_QUERY__NODE__NODE_LOCK_STMT: {
-        const auto &s = *as<PgQuery__LockStmt>(m);
-        relationList(s.n_relations, s.relations, Access::Lock);
+    case T_LockStmt:
+        relationList(as<LockStmt>(stmt)->relations, Access::Lock);
         return;
-    }
-    case PG_QUERY__NODE__NODE_LISTEN_STMT:
-    case PG_QUERY__NODE__NODE_NOTIFY_STMT:
-    case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
+    case T_ListenStmt:
+    case T_NotifyStmt:
+    case T_UnlistenStmt:
         f.listenNotify = true;
         return;
-    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
-        variableSet(*as<PgQuery__VariableSetStmt>(m), false);
+    case T_VariableSetStmt:
+        variableSet(*as<VariableSetStmt>(stmt), false);
         return;
-    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT: {
+    case T_VariableShowStmt: {
         SettingUse s;
         s.kind = SettingUse::Kind::Show;
-        s.name = lower(str(as<PgQuery__VariableShowStmt>(m)->name));
+        s.name = lower(str(as<VariableShowStmt>(stmt)->name));
         s.location = m_statementLocation;
         f.settings.push_back(std::move(s));
         return;
     }
     // Settings for later sessions: recorded like SET, under their DDL class.
-    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
-        if (const auto *set = as<PgQuery__AlterSystemStmt>(m)->setstmt)
+    case T_AlterSystemStmt:
+        if (const VariableSetStmt *set = as<AlterSystemStmt>(stmt)->setstmt)
             variableSet(*set, true);
         return;
-    case PG_QUERY__NODE__NODE_ALTER_DATABASE_SET_STMT:
-        if (const auto *set = as<PgQuery__AlterDatabaseSetStmt>(m)->setstmt)
+    case T_AlterDatabaseSetStmt:
+        if (const VariableSetStmt *set = as<AlterDatabaseSetStmt>(stmt)->setstmt)
             variableSet(*set, true);
         return;
-    case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
-        if (const auto *set = as<PgQuery__AlterRoleSetStmt>(m)->setstmt)
+    case T_AlterRoleSetStmt:
+        if (const VariableSetStmt *set = as<AlterRoleSetStmt>(stmt)->setstmt)
             variableSet(*set, true);
         return;
-    case PG_QUERY__NODE__NODE_CALL_STMT: {
+    case T_CallStmt:
         // The procedure is a function use (found, SECURITY DEFINER); its arguments are expressions.
-        const auto &s = *as<PgQuery__CallStmt>(m);
-        if (s.funccall)
-            funcCall(*s.funccall);
+        if (const FuncCall *call = as<CallStmt>(stmt)->funccall)
+            funcCall(*call);
         return;
-    }
-    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-        query(as<PgQuery__CreateTableAsStmt>(m)->query, true);
+    case T_CreateTableAsStmt:
+        query(as<CreateTableAsStmt>(stmt)->query, true);
         return;
-    case PG_QUERY__NODE__NODE_VIEW_STMT:
-        query(as<PgQuery__ViewStmt>(m)->query, true);
+    case T_ViewStmt:
+        query(as<ViewStmt>(stmt)->query, true);
         return;
     default:
         // Everything else is classified by the table; its sub-queries and function calls (CREATE
         // RULE actions, CREATE POLICY USING, column defaults, ...) are still recorded.
-        visitChildren(m);
+        visitChildren(stmt);
         return;
     }
 }
 
-StatementClass FactCollector::innerStatement(const PbNode *stmt)
+StatementClass FactCollector::innerStatement(const Node *stmt)
 {
     // EXPLAIN, PREPARE and DECLARE report their inner statement's facts under their own node name.
     const std::string outer = m_facts->nodeType;
@@ -178,20 +173,20 @@ StatementClass FactCollector::innerStatement(const PbNode *stmt)
     return m_facts->kind;
 }
 
-void FactCollector::explainStmt(const PgQuery__ExplainStmt &s)
+void FactCollector::explainStmt(const ExplainStmt &s)
 {
     bool analyze = false;
-    for (std::size_t i = 0; i < s.n_options; ++i) {
-        const PbNode *o = s.options[i];
-        if (o && o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem && lower(str(o->def_elem->defname)) == "analyze")
-            analyze = optionIsTrue(o->def_elem->arg);
+    for (const Node *o : items(s.options)) {
+        const DefElem *d = nodeIf<DefElem>(o, T_DefElem);
+        if (d && lower(str(d->defname)) == "analyze")
+            analyze = optionIsTrue(d->arg);
     }
     m_facts->kind = innerStatement(s.query);
     m_facts->explain = true;
     m_facts->explainAnalyze = analyze;
 }
 
-void FactCollector::copyStmt(const PgQuery__CopyStmt &s)
+void FactCollector::copyStmt(const CopyStmt &s)
 {
     StatementFacts &f = *m_facts;
     CopyFacts copy;
@@ -206,12 +201,12 @@ void FactCollector::copyStmt(const PgQuery__CopyStmt &s)
         pushLevel(true);
         const Resolved r = relationUse(*s.relation);
         addAccess(r.index, s.is_from ? Access::Insert : Access::Read);
-        if (s.n_attlist > 0) {
-            for (std::size_t i = 0; i < s.n_attlist; ++i) {
+        if (const ListNodes columns = items(s.attlist); !columns.empty()) {
+            for (const Node *c : columns) {
                 if (s.is_from)
-                    writeColumn(r.index, stringOf(s.attlist[i]), Access::Insert);
+                    writeColumn(r.index, stringOf(c), Access::Insert);
                 else
-                    readColumn(r.index, stringOf(s.attlist[i]));
+                    readColumn(r.index, stringOf(c));
             }
         } else if (s.is_from) {
             if (r.rel)
@@ -221,14 +216,14 @@ void FactCollector::copyStmt(const PgQuery__CopyStmt &s)
             allColumns(r.index);
         }
         targetItem(*s.relation, r);
-        visit(s.where_clause); // COPY FROM ... WHERE filters the incoming rows by these columns
+        visit(s.whereClause); // COPY FROM ... WHERE filters the incoming rows by these columns
         popLevel();
     }
     if (s.query)
         query(s.query, true);
 }
 
-void FactCollector::variableSet(const PgQuery__VariableSetStmt &s, bool persistent)
+void FactCollector::variableSet(const VariableSetStmt &s, bool persistent)
 {
     StatementFacts &f = *m_facts;
     const auto add = [&](SettingUse::Kind kind, std::string name) {
@@ -241,55 +236,49 @@ void FactCollector::variableSet(const PgQuery__VariableSetStmt &s, bool persiste
     };
     const std::string name = lower(str(s.name));
     switch (s.kind) {
-    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
+    case VAR_SET_MULTI: {
         // SET TRANSACTION ... sets transaction_isolation and friends; SET SESSION
         // CHARACTERISTICS AS TRANSACTION ... their default_ versions.
         const bool session = name == "session characteristics";
-        for (std::size_t i = 0; i < s.n_args; ++i) {
-            const PbNode *a = s.args[i];
-            if (a && a->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && a->def_elem)
-                add(SettingUse::Kind::Set, (session ? "default_" : "") + lower(str(a->def_elem->defname)));
-        }
-        if (s.n_args == 0)
+        for (const Node *a : items(s.args))
+            if (const DefElem *d = nodeIf<DefElem>(a, T_DefElem))
+                add(SettingUse::Kind::Set, (session ? "default_" : "") + lower(str(d->defname)));
+        if (items(s.args).empty())
             add(SettingUse::Kind::Set, name);
         return;
     }
-    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
+    case VAR_RESET:
         add(SettingUse::Kind::Reset, name);
         return;
-    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
+    case VAR_RESET_ALL:
         add(SettingUse::Kind::ResetAll, "");
         return;
     default: // SET x = v, SET x TO DEFAULT, SET x FROM CURRENT, SET ROLE, SET SESSION AUTHORIZATION
         add(SettingUse::Kind::Set, name);
-        visitAll(s.n_args, s.args);
+        visitAll(s.args);
         return;
     }
 }
 
-void FactCollector::relationList(std::size_t n, PbNode *const *items, Access access)
+void FactCollector::relationList(const List *relations, Access access)
 {
-    for (std::size_t i = 0; i < n; ++i) {
-        const PbNode *rv = items[i];
-        if (!rv || rv->node_case != PG_QUERY__NODE__NODE_RANGE_VAR || !rv->range_var)
-            continue;
-        addAccess(relationUse(*rv->range_var).index, access);
-    }
+    for (const Node *n : items(relations))
+        if (const RangeVar *rv = nodeIf<RangeVar>(n, T_RangeVar))
+            addAccess(relationUse(*rv).index, access);
 }
 
-void FactCollector::limit(const PgQuery__SelectStmt &s)
+void FactCollector::limit(const SelectStmt &s)
 {
     // A constant LIMIT (or FETCH FIRST n ROWS) of the outermost query; LIMIT ALL is no limit.
-    const PbNode *n = s.limit_count;
-    if (!n || n->node_case != PG_QUERY__NODE__NODE_A_CONST || !n->a_const || n->a_const->isnull)
+    const A_Const *c = nodeIf<A_Const>(s.limitCount, T_A_Const);
+    if (!c || c->isnull)
         return;
-    const PgQuery__AConst &c = *n->a_const;
     std::int64_t value = -1;
-    if (c.val_case == PG_QUERY__A__CONST__VAL_IVAL) {
-        value = c.ival ? c.ival->ival : 0;
-    } else if (c.val_case == PG_QUERY__A__CONST__VAL_FVAL && c.fval) {
+    if (nodeTag(&c->val) == T_Integer) {
+        value = c->val.ival.ival;
+    } else if (nodeTag(&c->val) == T_Float) {
         // Integers past 32 bits arrive as Float text; fractions and exponents are not counts.
-        const std::string_view text = str(c.fval->fval);
+        const std::string_view text = str(c->val.fval.fval);
         if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos)
             return;
         value = 0;

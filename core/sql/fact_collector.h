@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Walks one statement of libpg_query's protobuf parse tree and fills its StatementFacts. Internal to
-// the analyzer; the work is split over collect_statement.cpp (statement kinds), collect_query.cpp
-// (SELECT/INSERT/UPDATE/DELETE/MERGE, FROM items, WITH), collect_names.cpp (catalog lookups,
-// column attribution) and collect_expr.cpp (expressions, functions, the generic walk).
+// Walks one statement of libpg_query's raw parse tree (PostgreSQL's node structs, raw_tree.h) and fills
+// its StatementFacts. Internal to the analyzer; the work is split over collect_statement.cpp (statement
+// kinds), collect_query.cpp (SELECT/INSERT/UPDATE/DELETE/MERGE, FROM items, WITH), collect_names.cpp
+// (catalog lookups, column attribution) and collect_expr.cpp (expressions, functions, the generic walk).
+//
+// Names the walk keeps (std::string_view) point into the tree, which lives only until the parse's
+// memory context is dropped: everything stored in StatementFacts is copied into std::string.
 //
 // Name scopes follow PostgreSQL's: every query level has the range items of its FROM clause (and
 // the target of a write); a column reference resolves at the nearest level that has it, searching
@@ -13,12 +16,13 @@
 // stacks that are reused from statement to statement (Workspace), so a walk allocates little.
 
 #include "sql/analyzer.h"
-#include "sql/pb_tree.h"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sql/raw_tree.h" // last: the PostgreSQL headers
 
 namespace writ::sql::detail {
 
@@ -38,7 +42,7 @@ struct Item
     std::string_view refname;                  ///< alias, else the relation or CTE name; "" when unreferencable
     std::string_view schema;                   ///< Relation: resolved schema (for schema.table.column)
     const catalog::Relation *rel = nullptr;    ///< Relation: its catalog entry when found
-    const PgQuery__Alias *alias = nullptr;     ///< Relation: column renames `AS t(a, b)`
+    const Alias *alias = nullptr;              ///< Relation: column renames `AS t(a, b)`
     int relation = -1;                         ///< Relation: index in StatementFacts::relations
     int namesBegin = 0, namesEnd = 0;          ///< Derived: output names in Workspace::names
     int membersBegin = 0, membersEnd = 0;      ///< Join: item indexes of the join's members
@@ -89,7 +93,7 @@ public:
     FactCollector(const catalog::Catalog &catalog, const AnalyzeOptions &options, Workspace &ws, int statementLocation);
 
     /// Fills `facts` from one statement node. False when a bound was hit; error() says which.
-    bool collect(const PbNode *stmt, StatementFacts &facts);
+    bool collect(const Node *stmt, StatementFacts &facts);
     const std::string &error() const { return m_error; }
 
 private:
@@ -103,50 +107,49 @@ private:
     };
 
     // ---- statements (collect_statement.cpp)
-    void statement(const PbNode *stmt);
-    StatementClass innerStatement(const PbNode *stmt);
-    void copyStmt(const PgQuery__CopyStmt &s);
-    void explainStmt(const PgQuery__ExplainStmt &s);
-    void variableSet(const PgQuery__VariableSetStmt &s, bool persistent);
-    void relationList(std::size_t n, PbNode *const *items, Access access);
-    void limit(const PgQuery__SelectStmt &s);
+    void statement(const Node *stmt);
+    StatementClass innerStatement(const Node *stmt);
+    void copyStmt(const CopyStmt &s);
+    void explainStmt(const ExplainStmt &s);
+    void variableSet(const VariableSetStmt &s, bool persistent);
+    void relationList(const List *relations, Access access);
+    void limit(const SelectStmt &s);
 
     // ---- queries (collect_query.cpp)
     /// A query node (SELECT/INSERT/UPDATE/DELETE/MERGE) as a new level; `lateral`: it sees the
     /// current level's items (sub-selects in expressions, LATERAL), else only the levels above it.
-    Outputs query(const PbNode *n, bool lateral);
-    Outputs query(int nodeCase, const ProtobufCMessage *m, bool lateral);
-    Outputs selectStmt(const PgQuery__SelectStmt &s, bool lateral);
-    Outputs insertStmt(const PgQuery__InsertStmt &s);
-    Outputs updateStmt(const PgQuery__UpdateStmt &s);
-    Outputs deleteStmt(const PgQuery__DeleteStmt &s);
-    Outputs mergeStmt(const PgQuery__MergeStmt &s);
+    Outputs query(const Node *n, bool lateral);
+    Outputs selectStmt(const SelectStmt &s, bool lateral);
+    Outputs insertStmt(const InsertStmt &s);
+    Outputs updateStmt(const UpdateStmt &s);
+    Outputs deleteStmt(const DeleteStmt &s);
+    Outputs mergeStmt(const MergeStmt &s);
     void pushLevel(bool lateral);
     void popLevel();
-    void withClause(const PgQuery__WithClause *w);
-    void fromItem(const PbNode *n);
-    void fromRangeVar(const PgQuery__RangeVar &rv);
-    void joinExpr(const PgQuery__JoinExpr &j);
+    void withClause(const WithClause *w);
+    void fromItem(const Node *n);
+    void fromRangeVar(const RangeVar &rv);
+    void joinExpr(const JoinExpr &j);
     void usingColumn(std::string_view name, int leftBegin, int leftEnd, int rightEnd);
     void naturalJoin(int leftBegin, int leftEnd, int rightEnd);
-    void targetItem(const PgQuery__RangeVar &rv, const Resolved &r);
-    void derivedItem(std::string_view refname, const PgQuery__Alias *alias, const Outputs &out, int touchedBegin);
-    Outputs targetOutputs(std::size_t n, PbNode *const *targets);
-    Outputs returning(std::size_t n, PbNode *const *targets, int targetRelation);
-    void applyLocking(std::size_t n, PbNode *const *clauses);
+    void targetItem(const RangeVar &rv, const Resolved &r);
+    void derivedItem(std::string_view refname, const Alias *alias, const Outputs &out, int touchedBegin);
+    Outputs targetOutputs(const List *targets);
+    Outputs returning(const List *targets, int targetRelation);
+    void applyLocking(const List *clauses);
     void lockItem(const Item &it);
-    void insertColumns(int relation, std::size_t nCols, PbNode *const *cols, int valueCount, bool anySource);
-    void setClause(int relation, std::size_t n, PbNode *const *targets);
+    void insertColumns(int relation, const List *cols, int valueCount, bool anySource);
+    void setClause(int relation, const List *targets);
 
     // ---- names (collect_names.cpp)
     /// Resolves a relation name through the catalog and records the use (without access).
-    Resolved relationUse(const PgQuery__RangeVar &rv);
+    Resolved relationUse(const RangeVar &rv);
     void addAccess(int relation, Access a);
     void readColumn(int relation, std::string_view column);
     void writeColumn(int relation, std::string_view column, Access how);
     void allColumns(int relation);
     const Cte *findCte(std::string_view name) const;
-    void columnRef(const PgQuery__ColumnRef &c);
+    void columnRef(const ColumnRef &c);
     void star();
     void qualifiedStar(std::string_view schema, std::string_view refname);
     void unqualifiedColumn(std::string_view name);
@@ -156,17 +159,22 @@ private:
     bool relationHas(const Item &it, std::string_view name, std::string_view &catalogName) const;
     bool derivedHas(const Item &it, std::string_view name) const;
     void itemNames(const Item &it, bool &known); // appends an item's column names to Workspace::names
-    void functionUse(const PgQuery__FuncCall &f);
+    void functionUse(const FuncCall &f);
     bool spend(std::int64_t work);
 
     // ---- expressions (collect_expr.cpp)
-    void visit(const PbNode *n);
-    void visitMessage(int nodeCase, const ProtobufCMessage *m);
-    void visitChildren(const ProtobufCMessage *m);
-    void visitAll(std::size_t n, PbNode *const *items);
-    void funcCall(const PgQuery__FuncCall &f);
-    void subLink(const PgQuery__SubLink &s);
-    std::string_view figureName(const PbNode *n) const;
+    /// One node and what is below it; one level of depth (a List held in a Node * field too).
+    void visit(const Node *n);
+    /// The children of a node through the generated table (raw_nodes.inc): the walk of every node
+    /// type without a handler, so a sub-select or function call inside any construct (XMLTABLE,
+    /// GROUPING SETS, CREATE POLICY USING, ...) is found. Unknown node types fail closed.
+    void visitChildren(const Node *n);
+    /// The items of a List * field, at the level of the node that holds it.
+    void visitAll(const List *l);
+    void funcCall(const FuncCall &f);
+    void subLink(const SubLink &s);
+    std::string_view figureName(const Node *n) const;
+    void unexpectedNode(const Node *n);
 
     void fail(std::string message);
     int currentLevel() const { return static_cast<int>(m_ws.levels.size()) - 1; }

@@ -10,11 +10,14 @@ namespace writ::sql::detail {
 
 namespace {
 
-// Protobuf message levels a construct can add (see pg_query.proto): a parenthesized sub-select
-// adds Node(SubLink), SubLink, Node(SelectStmt), SelectStmt, Node(ResTarget), ResTarget, Node;
-// an operator adds Node(A_Expr), A_Expr; ARRAY[ adds three, CASE five. Every level gets slack on
-// top for list wrappers (IN lists, BETWEEN bounds). The statement itself starts at 16, which covers
-// ParseResult, RawStmt and the wrappers of EXPLAIN, PREPARE, CREATE ... AS and friends.
+// Tree levels a construct can add, counted with room to spare: two per node it creates (the node and
+// a List or pointer level above it). A parenthesized sub-select adds SubLink, SelectStmt, the target
+// List and ResTarget (counted 7); an operator adds A_Expr (2); ARRAY[ adds A_ArrayExpr and its List
+// (3), CASE a CaseExpr, its List and a CaseWhen (5). Every level gets slack on top for list wrappers
+// (IN lists, BETWEEN bounds). The statement itself starts at 16, which covers the statement List,
+// RawStmt and the wrappers of EXPLAIN, PREPARE, CREATE ... AS and friends. The constants were first
+// set for libpg_query's protobuf tree, which has a wrapper message per node and so is deeper than
+// the raw tree; tst_analyzer_robustness and the fuzz harness check the bound against real trees.
 constexpr int kStatementTree = 16;
 constexpr int kParenTree = 7;
 constexpr int kBracketTree = 3;

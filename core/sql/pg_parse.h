@@ -18,7 +18,7 @@ struct ParseError
 };
 
 /// A parse tree as libpg_query's JSON. For tooling paths (checks, studio); the gateway's hot path
-/// walks the protobuf tree instead.
+/// walks the raw parse tree instead (analyzer.h).
 struct JsonParse
 {
     std::string json;

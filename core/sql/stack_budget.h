@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Stack for parsing deeply nested statements. Parsing and unpacking recurse once per tree level
-// (about 1 KiB per level in protobuf-c's unpack), so the analyzer compares the pre-scan's bound
-// with the stack the calling thread has left: shallow statements run in place, deeper ones on a
-// short-lived thread with a stack large enough for the deepest tree kMaxNestingDepth admits.
+// Stack for analyzing deeply nested statements. libpg_query's parser keeps its own stack on the heap,
+// but the analyzer's walk of the tree and libpg_query's fingerprinting recurse once per tree level,
+// so the analyzer compares the pre-scan's bound with the stack the calling thread has left: shallow
+// statements run in place, deeper ones on a short-lived thread with a stack large enough for the
+// deepest tree kMaxNestingDepth admits.
 
 #include <cstddef>
 #include <functional>
@@ -14,8 +15,8 @@ namespace writ::sql::detail {
 /// Bytes of stack below the caller's frame on this thread (512 KiB assumed when it cannot be read).
 std::size_t remainingStack();
 
-/// Stack the parse of a tree `treeDepth` protobuf messages deep needs, with a fixed reserve for
-/// the frames around it.
+/// Stack the analysis of a tree at most `treeDepth` levels deep (the pre-scan's bound) needs, with a
+/// fixed reserve for the frames around it.
 std::size_t stackNeeded(int treeDepth);
 
 /// Stack size of the helper thread.

@@ -9,7 +9,8 @@ namespace {
 
 using C = StatementClass;
 
-// Every *Stmt node of pg_query.proto (libpg_query 15-4.0.0, PostgreSQL 15), one row each.
+// Every *Stmt node type of the raw parse tree (the PostgreSQL 15 node structs libpg_query 15-4.0.0
+// builds, listed in raw_nodes.inc), one row each.
 // tests/unit/sql/tst_statement_class.cpp checks that no statement node is missing and runs one
 // SQL example per reachable row; docs/analysis.md shows this table.
 const std::vector<StatementClassEntry> kTable = {

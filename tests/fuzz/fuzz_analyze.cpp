@@ -3,7 +3,7 @@
 // leak, and what it returns must be consistent: every statement's text is the slice of the input at
 // its location, every location lies within the input, and an error has a message and an offset
 // inside the input. The lexical nesting pre-scan must bound the real parse tree of every input it
-// admits (the analyzer relies on that bound to pick the stack it parses on). A broken invariant
+// admits (the analyzer relies on that bound to pick the stack it walks the tree on). A broken invariant
 // traps, so libFuzzer keeps the input.
 //
 // WRIT_FUZZ_PRINT=1 prints each input's outcome:
@@ -12,8 +12,7 @@
 #include "catalog/catalog_json.h"
 #include "sql/analyzer.h"
 #include "sql/nesting_scan.h"
-#include "sql/pb_tree.h"
-#include "sql/stack_budget.h"
+#include "sql/raw_tree_info.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -97,12 +96,12 @@ void checkFacts(const sql::Analysis &a, std::string_view input)
     }
 }
 
-/// The pre-scan's bound against the real tree, for inputs that parse and are shallow enough to
-/// unpack on this thread.
+/// The pre-scan's bound against the real tree, for inputs that parse. Neither the raw parse nor the
+/// depth count recurses, so this runs on any thread.
 void checkNestingBound(std::string_view input)
 {
     const auto estimate = sql::detail::estimateNesting(input, sql::kMaxNestingDepth);
-    if (estimate.exceeded || sql::detail::remainingStack() < sql::detail::stackNeeded(estimate.treeDepth))
+    if (estimate.exceeded)
         return;
     const std::string text(input);
     const int depth = sql::detail::parsedTreeDepth(text.c_str());

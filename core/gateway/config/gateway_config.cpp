@@ -163,7 +163,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         return load;
     }
     if (!r.keys(root, {"listen", "upstream", "state_dsn", "password_secret", "environment", "tls", "credentials", "audit",
-                       "admin", "workers", "max_clients", "auth_timeout"},
+                       "admin", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
                 "the gateway configuration"))
         return load;
     if (const auto n = root["listen"])
@@ -225,6 +225,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
     r.integer(root, "workers", c.workers, 0, 256);
     r.integer(root, "max_clients", c.maxClients, 1, 100000);
     r.duration(root, "auth_timeout", c.authTimeout);
+    r.duration(root, "shutdown_timeout", c.shutdownTimeout);
 
     // What the gateway cannot run without: said once each, at the file's start.
     const SourceLocation top{fileName, 1, 1};

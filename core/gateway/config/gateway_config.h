@@ -76,7 +76,8 @@ struct GatewayConfig
     AdminConfig admin;
     int workers = 0;                        ///< io_context threads; 0 = one per core
     int maxClients = 1000;
-    std::chrono::seconds authTimeout{10};   ///< a client must finish startup and authentication within this
+    std::chrono::seconds authTimeout{10};
+    std::chrono::seconds shutdownTimeout{30}; ///< on SIGTERM, how long sessions may go on before they are ended   ///< a client must finish startup and authentication within this
 };
 
 struct ConfigLoad

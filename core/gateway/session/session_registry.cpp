@@ -66,6 +66,20 @@ std::size_t SessionRegistry::terminateTask(const std::string &taskId, const std:
     return victims.size();
 }
 
+std::size_t SessionRegistry::terminateAll(const std::string &reason)
+{
+    std::vector<std::shared_ptr<SessionHandle>> victims;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &[pid, e] : m_byPid)
+            if (auto s = e.session.lock())
+                victims.push_back(std::move(s));
+    }
+    for (const auto &s : victims)
+        s->terminate(reason);
+    return victims.size();
+}
+
 bool SessionRegistry::terminateSession(std::int32_t pid, const std::string &reason)
 {
     std::shared_ptr<SessionHandle> victim;

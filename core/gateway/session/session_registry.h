@@ -80,6 +80,9 @@ public:
     /// returns how many sessions there were.
     std::size_t terminateTask(const std::string &taskId, const std::string &reason);
 
+    /// Terminates every session (shutdown); returns how many there were.
+    std::size_t terminateAll(const std::string &reason);
+
     /// Terminates one session; false when there is no such session.
     bool terminateSession(std::int32_t pid, const std::string &reason);
 

@@ -13,6 +13,9 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <csignal>
+#include <sys/types.h>
+
 namespace gatewaytest {
 
 using floortest::Session;
@@ -110,6 +113,11 @@ public:
             m_gateway.waitForFinished();
         }
     }
+
+    /// Sends a signal to the gateway process (SIGTERM: graceful shutdown, SIGHUP: policy check).
+    void signal(int sig) { ::kill(static_cast<pid_t>(m_gateway.processId()), sig); }
+    bool waitStopped(int ms) { return m_gateway.waitForFinished(ms); }
+    int exitCode() const { return m_gateway.exitStatus() == QProcess::NormalExit ? m_gateway.exitCode() : -1; }
 
     /// Everything the gateway has logged so far.
     QString log()

@@ -286,6 +286,32 @@ private slots:
         QCOMPARE(call("GET", "/v1/audit?limit=0").status, 400);
         QCOMPARE(call("GET", "/v1/audit?limit=abc").status, 400);
     }
+
+    // Last: it stops the gateway. SIGTERM closes the door to new clients but lets a session in the
+    // middle of its work finish; once it disconnects the gateway exits cleanly with its audit flushed.
+    void gracefulShutdownLetsSessionsFinish()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("BEGIN").ok);
+        QVERIFY(agent.exec("SELECT count(*) FROM tickets").ok);
+        m_gw.signal(SIGTERM);
+        QTest::qWait(300);
+        QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
+        Session late;
+        QVERIFY2(!late.open(m_gw.gatewayDsn(task.credential)), "a new client was accepted while shutting down");
+        QVERIFY(agent.exec("SELECT id FROM tickets").ok);
+        QVERIFY(agent.exec("COMMIT").ok);
+        agent.close();
+        QVERIFY2(m_gw.waitStopped(5000), qPrintable(m_gw.log()));
+        QCOMPARE(m_gw.exitCode(), 0);
+        QVERIFY(m_gw.log().contains("shutting down"));
+        const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
+        QVERIFY2(verify.exitCode == 0, qPrintable(verify.out + verify.err));
+        QFile f(m_gw.auditFile());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("\"event\":\"disconnect\""));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGatewayAdmin)

@@ -7,7 +7,7 @@
 #include "catalog/catalog_json.h"
 #include "sql/analyzer.h"
 #include "sql/nesting_scan.h"
-#include "sql/pb_tree.h"
+#include "sql/raw_tree_info.h"
 
 #include <QDir>
 #include <QFile>
@@ -139,8 +139,8 @@ private slots:
 
     void moderateNestingIsAnalyzedEvenOnASmallStack_data()
     {
-        // Deep enough that a 1 MiB stack could not unpack the tree in place (the analyzer moves
-        // the work to a thread with a large stack), shallow enough to be allowed.
+        // Deep enough that the pre-scan's bound does not fit a 1 MiB stack (the analyzer moves the
+        // work to a thread with a large stack), shallow enough to be allowed.
         QTest::addColumn<QString>("sql");
         QTest::addColumn<int>("stack");
         for (const auto &[name, sql] : nested(300)) {
