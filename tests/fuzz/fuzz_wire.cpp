@@ -110,10 +110,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     writ::gateway::auth::ScramClient scram("password", "", "fuzznonce");
     (void)scram.clientFirst();
     (void)scram.handleServerFirst(text);
-    writ::gateway::auth::ScramClient second("password", "", "fuzznonce");
-    (void)second.clientFirst();
-    const auto nl = text.find('\n');
-    if (second.handleServerFirst("r=fuzznonceSERVER,s=c2FsdA==,i=4096"))
-        (void)second.handleServerFinal(nl == std::string_view::npos ? text : text.substr(nl + 1));
+    // A valid server-first costs 4096 PBKDF2 rounds; one input in 16 goes on to server-final, so the
+    // fuzzer spends its time on parsing rather than hashing.
+    if ((data[0] & 0x0f) == 0) {
+        writ::gateway::auth::ScramClient second("password", "", "fuzznonce");
+        (void)second.clientFirst();
+        const auto nl = text.find('\n');
+        if (second.handleServerFirst("r=fuzznonceSERVER,s=c2FsdA==,i=4096"))
+            (void)second.handleServerFinal(nl == std::string_view::npos ? text : text.substr(nl + 1));
+    }
     return 0;
 }
