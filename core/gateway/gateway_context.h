@@ -9,6 +9,7 @@
 #include "gateway/config/gateway_config.h"
 #include "gateway/gateway_metrics.h"
 #include "gateway/session/session_registry.h"
+#include "gateway/session/statement_identities.h"
 #include "gateway/state/task_store.h"
 
 #include <atomic>
@@ -45,6 +46,7 @@ public:
     audit::AuditWriter &audit() { return *m_audit; }
     SessionRegistry &sessions() { return m_sessions; }
     GatewayMetrics &metrics() { return m_metrics; }
+    StatementIdentities &statementIdentities() { return m_statementIdentities; }
     /// Threads for blocking calls (state database), so that no I/O thread waits on them.
     asio::thread_pool &blockingPool() { return *m_blockingPool; }
 
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<audit::AuditWriter> m_audit;
     SessionRegistry m_sessions;
     GatewayMetrics m_metrics;
+    StatementIdentities m_statementIdentities;
     std::unique_ptr<asio::thread_pool> m_blockingPool;
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};

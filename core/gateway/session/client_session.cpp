@@ -435,7 +435,9 @@ struct ClientSession::Impl
             d = decide::applyRowEstimate(d, rows);
         }
         auto record = event(audit::EventKind::Decision);
-        record.query = sql.size() > 4096 ? sql.substr(0, 4096) : sql;
+        const auto identity = ctx.statementIdentities().lookup(sql);
+        record.query = identity->query;
+        record.fingerprint = identity->fingerprint;
         record.verdict = decide::toString(d.verdict);
         record.rule = d.deciding().rule;
         std::string approvalId;
@@ -449,8 +451,8 @@ struct ClientSession::Impl
                     record.message = "approved statement, run once";
                 } else {
                     const std::string cls = policy::toString(*d.approvalClass);
-                    auto request = [this, sql, cls] {
-                        return ctx.store().requestApproval(task.id, cls, "", sql, std::chrono::minutes(15));
+                    auto request = [this, sql, cls, fingerprint = identity->fingerprint] {
+                        return ctx.store().requestApproval(task.id, cls, fingerprint, sql, std::chrono::minutes(15));
                     };
                     approvalId = co_await blocking(std::move(request));
                     record.approval = approvalId;
@@ -635,7 +637,9 @@ struct ClientSession::Impl
             }
             for (auto &done : filter.takeCompleted()) {
                 auto e = event(audit::EventKind::Statement);
-                e.query = done.statement.sql.size() > 4096 ? done.statement.sql.substr(0, 4096) : done.statement.sql;
+                const auto identity = ctx.statementIdentities().lookup(done.statement.sql);
+                e.query = identity->query;
+                e.fingerprint = identity->fingerprint;
                 e.rows = done.rows;
                 e.durationMicros = done.duration.count();
                 e.sqlstate = done.sqlstate;

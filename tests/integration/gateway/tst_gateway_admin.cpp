@@ -265,6 +265,24 @@ private slots:
 
     void auditTailFilters()
     {
+        // Records name statements by fingerprint and normalized text: no literal an agent sent is kept.
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT id FROM tickets WHERE subject = 'zebra-literal-1234'").ok);
+        QVERIFY(!agent.exec("SELECT phone FROM public.customers WHERE name = 'okapi-literal-5678'").ok);
+        const QJsonArray mine = call("GET", QStringLiteral("/v1/audit?task=%1&limit=100").arg(task.id)).json().array();
+        int statements = 0;
+        for (const auto &v : mine) {
+            const QJsonObject r = v.toObject();
+            QVERIFY2(!QJsonDocument(r).toJson().contains("-literal-"), QJsonDocument(r).toJson().constData());
+            if (r.value("event").toString() == "decision" || r.value("event").toString() == "statement") {
+                ++statements;
+                QVERIFY2(r.value("query").toString().contains("$1"), QJsonDocument(r).toJson().constData());
+                QVERIFY(QRegularExpression("^[0-9a-f]{16}$").match(r.value("fingerprint").toString()).hasMatch());
+            }
+        }
+        QVERIFY(statements >= 3); // two decisions and the allowed statement's completion
+
         const HttpResult all = call("GET", "/v1/audit?limit=5");
         QCOMPARE(all.status, 200);
         QVERIFY(all.json().isArray());
