@@ -27,6 +27,7 @@
 
 #include <asio/thread_pool.hpp>
 #include <asio/write.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <iostream>
@@ -718,16 +719,32 @@ int parameterCount(std::string_view sql)
 }
 
 /// "Plan Rows" of the top plan node in EXPLAIN (FORMAT JSON) output.
+/// The most rows any node of an EXPLAIN (FORMAT JSON) plan expects to produce. Not the top node's
+/// alone: an aggregate (`SELECT json_agg(c) FROM customers c`, `SELECT ARRAY(SELECT ...)`) returns one
+/// row holding everything its input read, and a bulk read is about what is read. NaN when the plan
+/// cannot be read, which counts as over any limit.
 double planRows(const std::string &json)
 {
-    const auto at = json.find("\"Plan Rows\":");
-    if (at == std::string::npos)
+    const auto plan = nlohmann::json::parse(json, nullptr, false);
+    if (plan.is_discarded())
         return std::numeric_limits<double>::quiet_NaN();
-    try {
-        return std::stod(json.substr(at + 12));
-    } catch (const std::exception &) {
-        return std::numeric_limits<double>::quiet_NaN();
+    double most = -1;
+    std::vector<const nlohmann::json *> todo{&plan};
+    while (!todo.empty()) {
+        const nlohmann::json *n = todo.back();
+        todo.pop_back();
+        if (n->is_array()) {
+            for (const auto &e : *n)
+                todo.push_back(&e);
+        } else if (n->is_object()) {
+            if (const auto rows = n->find("Plan Rows"); rows != n->end() && rows->is_number())
+                most = std::max(most, rows->get<double>());
+            for (const auto &[key, value] : n->items())
+                if (value.is_structured())
+                    todo.push_back(&value);
+        }
     }
+    return most < 0 ? std::numeric_limits<double>::quiet_NaN() : most;
 }
 
 } // namespace

@@ -55,8 +55,9 @@ public:
     explicit GatewayFixture(const QString &dbName) : m_copy(requiredDsn("WRIT_TEST_ADMIN_DSN"), dbName) {}
     ~GatewayFixture() { stop(); m_copy.drop(); }
 
-    /// Creates the database copy, applies the demo policy, writes keys and config, starts the gateway.
-    void start(const QString &extraConfig = {})
+    /// Creates the database copy, applies the demo policy, runs `setupSql` as the database owner,
+    /// writes keys and config, starts the gateway.
+    void start(const QString &extraConfig = {}, const QStringList &setupSql = {})
     {
         QString error;
         if (!m_copy.create(QStringLiteral("supportdesk"), &error))
@@ -65,6 +66,12 @@ public:
         const auto applied = floortest::apply(floortest::demoPolicy(), dsn);
         if (applied.exitCode != 0)
             qFatal("writ apply failed: %s", floortest::cliText(applied).constData());
+        if (!setupSql.isEmpty()) {
+            Session owner(dsn);
+            for (const auto &sql : setupSql)
+                if (const SqlResult r = owner.exec(sql); !r.ok)
+                    qFatal("setup SQL failed: %s: %s", qPrintable(sql), qPrintable(r.error));
+        }
         const auto keys = runWrit({"keys", "generate", "--out", path("keys"), "--alg", "EdDSA", "--kid", "gw1"});
         if (keys.exitCode != 0)
             qFatal("writ keys generate failed: %s", qPrintable(keys.err));
