@@ -281,6 +281,23 @@ void checkRelations(const RuleInput &in, DecisionBuilder &out)
         RelationCheck(in, out, r).run();
 }
 
+namespace {
+
+/// The statement reads `rel` alone, calls no function (a set-returning one in the target list would
+/// multiply the row, and a function may read tables of its own), and its WHERE fixes every
+/// primary-key column to one value.
+bool pinnedByPrimaryKey(const sql::StatementFacts &f, const catalog::Relation &rel)
+{
+    if (f.keyEqualities.empty() || rel.primaryKey.empty() || f.relations.size() != 1 || !f.functions.empty())
+        return false;
+    for (const auto &column : rel.primaryKey)
+        if (!std::binary_search(f.keyEqualities.begin(), f.keyEqualities.end(), column))
+            return false;
+    return true;
+}
+
+} // namespace
+
 void checkBulkRead(const RuleInput &in, DecisionBuilder &out)
 {
     const auto &f = in.facts;
@@ -297,6 +314,8 @@ void checkBulkRead(const RuleInput &in, DecisionBuilder &out)
         if (r.system || !r.access.count(sql::Access::Read))
             continue;
         const catalog::Relation *rel = in.catalog.findRelation(r.schema, r.name);
+        if (rel && pinnedByPrimaryKey(f, *rel))
+            continue; // at most one row: the lookup of an agent's own record needs no planner round trip
         if (!rel || rel->reltuples < 0) {
             unknown = true;
             continue;

@@ -10,6 +10,7 @@ namespace writ::sql::detail {
 
 void FactCollector::pushLevel(bool lateral)
 {
+    ++m_queryLevels;
     Level l;
     l.itemsBegin = static_cast<int>(m_ws.items.size());
     l.ctesBegin = static_cast<int>(m_ws.ctes.size());

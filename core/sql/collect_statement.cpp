@@ -76,6 +76,7 @@ void FactCollector::statement(const Node *stmt)
         query(stmt, true);
         f.kind = m_selectInto ? StatementClass::Ddl : m_sawWrite ? StatementClass::Write : StatementClass::Read;
         limit(*as<SelectStmt>(stmt));
+        keyEqualities(*as<SelectStmt>(stmt));
         return;
     case T_InsertStmt:
     case T_UpdateStmt:
@@ -289,6 +290,71 @@ void FactCollector::limit(const SelectStmt &s)
         return;
     m_facts->hasLimit = true;
     m_facts->limitCount = value;
+}
+
+namespace {
+
+/// A constant or a parameter, looking through casts ('5'::int, $1::bigint).
+bool isConstantOrParameter(const Node *n)
+{
+    while (n && nodeTag(n) == T_TypeCast)
+        n = as<TypeCast>(n)->arg;
+    return n && (nodeTag(n) == T_A_Const || nodeTag(n) == T_ParamRef);
+}
+
+/// The column a ColumnRef names (its last field), "" for `*` or anything else.
+std::string_view columnOf(const Node *n)
+{
+    const ColumnRef *c = nodeIf<ColumnRef>(n, T_ColumnRef);
+    if (!c)
+        return {};
+    const ListNodes fields = items(c->fields);
+    return fields.empty() ? std::string_view() : stringOf(fields[fields.size() - 1]);
+}
+
+/// `col = v` (or `v = col`) with the plain equality operator; the column name when it is one.
+std::string_view equalityColumn(const Node *n)
+{
+    const A_Expr *e = nodeIf<A_Expr>(n, T_A_Expr);
+    if (!e || e->kind != AEXPR_OP)
+        return {};
+    const ListNodes name = items(e->name);
+    if (name.empty() || name.size() > 2 || stringOf(name[name.size() - 1]) != "="
+        || (name.size() == 2 && stringOf(name[0]) != "pg_catalog"))
+        return {};
+    if (isConstantOrParameter(e->rexpr))
+        return columnOf(e->lexpr);
+    if (isConstantOrParameter(e->lexpr))
+        return columnOf(e->rexpr);
+    return {};
+}
+
+} // namespace
+
+void FactCollector::keyEqualities(const SelectStmt &s)
+{
+    // Only the simplest shape is bounded: anything that brings a second row source (a join, a
+    // sub-select, a CTE, a set operation, a function in FROM) leaves the facts empty.
+    const ListNodes from = items(s.fromClause);
+    if (m_failed || m_queryLevels != 1 || s.op != SETOP_NONE || s.withClause || from.size() != 1
+        || nodeTag(from[0]) != T_RangeVar || m_facts->relations.size() != 1)
+        return;
+    std::vector<const Node *> todo{s.whereClause};
+    while (!todo.empty()) {
+        const Node *n = todo.back();
+        todo.pop_back();
+        if (!n)
+            continue;
+        if (const BoolExpr *b = nodeIf<BoolExpr>(n, T_BoolExpr); b && b->boolop == AND_EXPR) {
+            for (const Node *arg : items(b->args))
+                todo.push_back(arg);
+        } else if (const std::string_view column = equalityColumn(n); !column.empty()) {
+            m_facts->keyEqualities.emplace_back(column);
+        }
+    }
+    std::sort(m_facts->keyEqualities.begin(), m_facts->keyEqualities.end());
+    m_facts->keyEqualities.erase(std::unique(m_facts->keyEqualities.begin(), m_facts->keyEqualities.end()),
+                                 m_facts->keyEqualities.end());
 }
 
 } // namespace writ::sql::detail

@@ -114,6 +114,7 @@ private:
     void variableSet(const VariableSetStmt &s, bool persistent);
     void relationList(const List *relations, Access access);
     void limit(const SelectStmt &s);
+    void keyEqualities(const SelectStmt &s);
 
     // ---- queries (collect_query.cpp)
     /// A query node (SELECT/INSERT/UPDATE/DELETE/MERGE) as a new level; `lateral`: it sees the
@@ -188,6 +189,7 @@ private:
     std::int64_t m_work = 0;
     bool m_sawWrite = false;
     bool m_selectInto = false;
+    int m_queryLevels = 0; ///< query levels opened (the statement's own, sub-selects, CTEs, derived tables)
     bool m_failed = false;
     std::string m_error;
 };

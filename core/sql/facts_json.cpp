@@ -93,6 +93,8 @@ Json statementJson(const StatementFacts &f)
     j["listenNotify"] = f.listenNotify;
     j["hasLimit"] = f.hasLimit;
     j["limitCount"] = f.limitCount;
+    if (!f.keyEqualities.empty()) // only where it applies, so that other goldens stay as they are
+        j["keyEqualities"] = f.keyEqualities;
     return j;
 }
 

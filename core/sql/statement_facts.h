@@ -97,6 +97,11 @@ struct StatementFacts
     bool listenNotify = false;    ///< LISTEN / NOTIFY / UNLISTEN (or pg_notify())
     bool hasLimit = false;        ///< top-level LIMIT with a constant
     std::int64_t limitCount = -1; ///< the constant when hasLimit
+    /// A plain SELECT whose only row source is one relation — one FROM item naming it, no set
+    /// operation, no WITH, no sub-select anywhere: the columns its WHERE clause's top-level AND
+    /// compares with `=` to a constant or a parameter. With the relation's whole primary key among
+    /// them it returns at most one row (decisions need no planner estimate for it). Empty otherwise.
+    std::vector<std::string> keyEqualities;
 };
 
 /// Why a text could not be analyzed. Decisions deny such text (fail closed).
