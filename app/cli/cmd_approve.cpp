@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "policy/policy.h"
+#include "tasks/approval_json.h"
 #include "tasks/approvals.h"
 
 #include <CLI/CLI.hpp>
@@ -13,14 +14,6 @@
 namespace writ::cli {
 
 namespace {
-
-nlohmann::json toJson(const tasks::ApprovalInfo &a)
-{
-    return {{"id", a.id}, {"task", a.taskId}, {"agent", a.agent}, {"task_type", a.taskType}, {"class", a.stepUpClass},
-            {"fingerprint", a.fingerprint}, {"statement", a.statement}, {"state", tasks::toString(a.state)},
-            {"requested_at", a.requestedAt}, {"expires_at", a.expiresAt}, {"decided_at", a.decidedAt},
-            {"decided_by", a.decidedBy}, {"reason", a.reason}, {"used_at", a.usedAt}};
-}
 
 int reportError(const tasks::TaskError &e, const char *command)
 {
@@ -97,7 +90,7 @@ void registerApprovals(CLI::App &app, int &exitCode)
             if (o->format == "json") {
                 nlohmann::json out = nlohmann::json::array();
                 for (const auto &a : approvals)
-                    out.push_back(toJson(a));
+                    out.push_back(tasks::approvalToJson(a));
                 std::cout << out.dump(2) << "\n";
             } else if (approvals.empty()) {
                 std::cout << (o->all ? "no approvals\n" : "no pending approvals\n");

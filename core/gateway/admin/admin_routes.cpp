@@ -8,6 +8,7 @@
 #include "audit/audit_writer.h"
 #include "gateway/gateway_context.h"
 #include "policy/policy.h"
+#include "tasks/approval_json.h"
 #include "tasks/approvals.h"
 #include "tasks/task_manager.h"
 
@@ -83,14 +84,6 @@ std::string isoTime(std::chrono::system_clock::time_point t)
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-json approvalJson(const tasks::ApprovalInfo &a)
-{
-    return {{"id", a.id}, {"task", a.taskId}, {"agent", a.agent}, {"task_type", a.taskType}, {"class", a.stepUpClass},
-            {"fingerprint", a.fingerprint}, {"statement", a.statement}, {"state", tasks::toString(a.state)},
-            {"requested_at", a.requestedAt}, {"expires_at", a.expiresAt}, {"decided_at", a.decidedAt},
-            {"decided_by", a.decidedBy}, {"reason", a.reason}, {"used_at", a.usedAt}};
 }
 
 void metric(std::ostringstream &out, const char *name, const char *type, const char *help, double value)
@@ -204,7 +197,7 @@ void approvalRoutes(httplib::Server &http, GatewayContext &ctx)
         try {
             json out = json::array();
             for (const auto &a : tasks::listApprovals(ctx.config().stateDsn, flag(req, "all")))
-                out.push_back(approvalJson(a));
+                out.push_back(tasks::approvalToJson(a));
             reply(res, 200, out);
         } catch (const tasks::TaskError &e) {
             failTask(res, e);
@@ -226,7 +219,7 @@ void approvalRoutes(httplib::Server &http, GatewayContext &ctx)
             d.validFor = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
         }
         try {
-            reply(res, 200, approvalJson(tasks::decideApproval(ctx.config().stateDsn, d)));
+            reply(res, 200, tasks::approvalToJson(tasks::decideApproval(ctx.config().stateDsn, d)));
         } catch (const tasks::TaskError &e) {
             failTask(res, e);
         }
