@@ -8,6 +8,9 @@ find_package(CLI11 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+# cpp-httplib: the gateway's admin API and the CLI's client of it. Its .pc defines
+# CPPHTTPLIB_OPENSSL_SUPPORT (do not define it again).
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # libpg_query ships neither a .pc nor a CMake config.
 find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// writ approve|deny ID, writ approvals — decide step-up approvals recorded by the gateway.
+// writ approve|deny ID, writ approvals — decide step-up approvals recorded by the gateway, either in
+// the state database (--db) or through a gateway's admin API (--gateway, --token-file).
 #include "commands.h"
 
+#include "admin_client.h"
 #include "policy/policy.h"
 #include "tasks/approval_json.h"
 #include "tasks/approvals.h"
@@ -15,16 +17,57 @@ namespace writ::cli {
 
 namespace {
 
+/// Where approvals live: the state database, or a gateway's admin API.
+struct Target
+{
+    std::string db, gateway, tokenFile;
+
+    void addOptions(CLI::App *cmd)
+    {
+        auto *db = cmd->add_option("--db", this->db, "Database (libpq URI) holding the writ schema");
+        auto *gw = cmd->add_option("--gateway", gateway, "A gateway's admin API, e.g. http://127.0.0.1:6433 (instead of --db)");
+        auto *token = cmd->add_option("--token-file", tokenFile, "File holding the gateway's admin token (with --gateway)");
+        db->excludes(gw);
+        gw->needs(token);
+        token->needs(gw);
+    }
+
+    bool valid(const char *command) const
+    {
+        if (db.empty() && gateway.empty()) {
+            std::cerr << "writ " << command << ": say where the approvals are: --db URL or --gateway URL --token-file FILE\n";
+            return false;
+        }
+        return true;
+    }
+};
+
 int reportError(const tasks::TaskError &e, const char *command)
 {
     std::cerr << "writ " << command << ": " << e.what() << "\n";
     return e.kind() == tasks::TaskError::Kind::Refused ? ExitDiagnostics : ExitEnvironment;
 }
 
+/// The admin API's refusals (400, 404, 409) are the input's fault; anything else is the environment's.
+int reportError(const AdminAnswer &a, const char *command)
+{
+    std::cerr << "writ " << command << ": " << a.error << "\n";
+    return a.status == 400 || a.status == 404 || a.status == 409 ? ExitDiagnostics : ExitEnvironment;
+}
+
 struct DecideOptions
 {
-    std::string db, id, by, reason, validFor = "10m";
+    Target target;
+    std::string id, by, reason, validFor = "10m";
 };
+
+void printDecided(const nlohmann::json &a, bool approve)
+{
+    std::cout << "approval " << a.value("id", "") << " " << a.value("state", "") << " by " << a.value("decided_by", "");
+    if (approve)
+        std::cout << "; task " << a.value("task", "") << " may run the statement once until " << a.value("expires_at", "");
+    std::cout << "\n";
+}
 
 void registerDecision(CLI::App &app, int &exitCode, bool approve)
 {
@@ -33,7 +76,7 @@ void registerDecision(CLI::App &app, int &exitCode, bool approve)
     CLI::App *cmd = app.add_subcommand(name, approve ? "Approve a pending step-up approval: the agent's retry of the same statement runs once"
                                                      : "Deny a pending step-up approval, with a reason the agent is told");
     cmd->add_option("id", o->id, "Approval id (from the agent's error message or `writ approvals`)")->required();
-    cmd->add_option("--db", o->db, "Database (libpq URI) holding the writ schema")->required();
+    o->target.addOptions(cmd);
     cmd->add_option("--by", o->by, "Who decides, recorded with the approval (default: the database login)");
     auto *reason = cmd->add_option("--reason", o->reason, approve ? "Why, recorded with the approval" : "Why, recorded and told to the agent");
     if (!approve)
@@ -42,10 +85,28 @@ void registerDecision(CLI::App &app, int &exitCode, bool approve)
         cmd->add_option("--valid-for", o->validFor, "How long the approval stays usable, e.g. 10m (capped at the task's expiry)")
             ->capture_default_str();
     cmd->callback([o, approve, name, &exitCode] {
+        if (!o->target.valid(name)) {
+            exitCode = ExitUsage;
+            return;
+        }
         const auto validFor = policy::parseDuration(o->validFor);
         if (!validFor) {
             std::cerr << "writ " << name << ": --valid-for '" << o->validFor << "' is not a duration such as 90s, 10m or 1h\n";
             exitCode = ExitUsage;
+            return;
+        }
+        if (!o->target.gateway.empty()) {
+            nlohmann::json body{{"by", o->by}, {"reason", o->reason}};
+            if (approve)
+                body["valid_for"] = o->validFor;
+            const AdminAnswer a = callAdmin(o->target.gateway, o->target.tokenFile, "POST",
+                                            "/v1/approvals/" + o->id + "/" + (approve ? "approve" : "deny"), body);
+            if (!a.ok()) {
+                exitCode = reportError(a, name);
+                return;
+            }
+            printDecided(a.body, approve);
+            exitCode = ExitOk;
             return;
         }
         try {
@@ -55,11 +116,7 @@ void registerDecision(CLI::App &app, int &exitCode, bool approve)
             d.decidedBy = o->by;
             d.reason = o->reason;
             d.validFor = std::chrono::duration_cast<std::chrono::seconds>(*validFor);
-            const tasks::ApprovalInfo a = tasks::decideApproval(o->db, d);
-            std::cout << "approval " << a.id << " " << tasks::toString(a.state) << " by " << a.decidedBy;
-            if (approve)
-                std::cout << "; task " << a.taskId << " may run the statement once until " << a.expiresAt;
-            std::cout << "\n";
+            printDecided(tasks::approvalToJson(tasks::decideApproval(o->target.db, d)), approve);
             exitCode = ExitOk;
         } catch (const tasks::TaskError &e) {
             exitCode = reportError(e, name);
@@ -76,35 +133,48 @@ void registerApprovals(CLI::App &app, int &exitCode)
 
     struct ListOptions
     {
-        std::string db, format = "text";
+        Target target;
+        std::string format = "text";
         bool all = false;
     };
     auto o = std::make_shared<ListOptions>();
     CLI::App *list = app.add_subcommand("approvals", "List pending step-up approvals (--all: decided and expired ones too)");
-    list->add_option("--db", o->db, "Database (libpq URI) holding the writ schema")->required();
+    o->target.addOptions(list);
     list->add_flag("--all", o->all, "Include decided, used and expired approvals");
     list->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
     list->callback([o, &exitCode] {
-        try {
-            const auto approvals = tasks::listApprovals(o->db, o->all);
-            if (o->format == "json") {
-                nlohmann::json out = nlohmann::json::array();
-                for (const auto &a : approvals)
-                    out.push_back(tasks::approvalToJson(a));
-                std::cout << out.dump(2) << "\n";
-            } else if (approvals.empty()) {
-                std::cout << (o->all ? "no approvals\n" : "no pending approvals\n");
-            } else {
-                for (const auto &a : approvals) {
-                    std::cout << a.id << "  " << tasks::toString(a.state) << "  " << a.stepUpClass << "  " << a.agent << "/"
-                              << a.taskType << "  task " << a.taskId << "  requested " << a.requestedAt << "\n    "
-                              << a.statement << "\n";
-                }
-            }
-            exitCode = ExitOk;
-        } catch (const tasks::TaskError &e) {
-            exitCode = reportError(e, "approvals");
+        if (!o->target.valid("approvals")) {
+            exitCode = ExitUsage;
+            return;
         }
+        nlohmann::json approvals = nlohmann::json::array();
+        if (!o->target.gateway.empty()) {
+            const AdminAnswer a = callAdmin(o->target.gateway, o->target.tokenFile, "GET", std::string("/v1/approvals") + (o->all ? "?all=1" : ""));
+            if (!a.ok() || !a.body.is_array()) {
+                exitCode = reportError(a, "approvals");
+                return;
+            }
+            approvals = a.body;
+        } else {
+            try {
+                for (const auto &a : tasks::listApprovals(o->target.db, o->all))
+                    approvals.push_back(tasks::approvalToJson(a));
+            } catch (const tasks::TaskError &e) {
+                exitCode = reportError(e, "approvals");
+                return;
+            }
+        }
+        if (o->format == "json") {
+            std::cout << approvals.dump(2) << "\n";
+        } else if (approvals.empty()) {
+            std::cout << (o->all ? "no approvals\n" : "no pending approvals\n");
+        } else {
+            for (const auto &a : approvals)
+                std::cout << a.value("id", "") << "  " << a.value("state", "") << "  " << a.value("class", "") << "  "
+                          << a.value("agent", "") << "/" << a.value("task_type", "") << "  task " << a.value("task", "")
+                          << "  requested " << a.value("requested_at", "") << "\n    " << a.value("statement", "") << "\n";
+        }
+        exitCode = ExitOk;
     });
 }
 

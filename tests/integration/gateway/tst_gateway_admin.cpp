@@ -239,6 +239,39 @@ private slots:
         QCOMPARE(used.value("decided_by").toString(), QStringLiteral("ops-bob"));
     }
 
+    void cliDecidesThroughTheGatewayToo()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=42"});
+        const QString copy = QStringLiteral("COPY (SELECT id, priority FROM tickets) TO STDOUT");
+        const QString id = approvalIdIn(psql(task, copy).err);
+        QVERIFY(!id.isEmpty());
+        const QString url = QStringLiteral("http://127.0.0.1:%1").arg(m_adminPort);
+        const QString token = m_gw.path("admin.token");
+        const CliResult list = runWrit({"approvals", "--gateway", url, "--token-file", token, "--format", "json"});
+        QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+        QCOMPARE(findById(QJsonDocument::fromJson(list.out.toUtf8()).array(), id).value("state").toString(), QStringLiteral("pending"));
+        const CliResult approve = runWrit({"approve", id, "--gateway", url, "--token-file", token, "--by", "api-carol"});
+        QVERIFY2(approve.exitCode == 0, qPrintable(approve.err));
+        QVERIFY(approve.out.contains("approved by api-carol"));
+        const CliResult again = runWrit({"approve", id, "--gateway", url, "--token-file", token});
+        QCOMPARE(again.exitCode, 1); // 409: already decided
+        QVERIFY(again.err.contains("is approved"));
+        QCOMPARE(psql(task, copy).exitCode, 0);
+        // A wrong token or an unreachable gateway is the environment's fault (exit 3), said in words.
+        QFile wrong(m_gw.path("wrong.token"));
+        QVERIFY(wrong.open(QIODevice::WriteOnly));
+        wrong.write("not-the-admin-token-at-all-0123\n");
+        wrong.close();
+        wrong.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        const CliResult refused = runWrit({"approvals", "--gateway", url, "--token-file", m_gw.path("wrong.token")});
+        QCOMPARE(refused.exitCode, 3);
+        QVERIFY2(refused.err.contains("token"), qPrintable(refused.err));
+        const CliResult unreachable = runWrit({"approvals", "--gateway", "http://127.0.0.1:1", "--token-file", token});
+        QCOMPARE(unreachable.exitCode, 3);
+        QVERIFY2(unreachable.err.contains("cannot reach"), qPrintable(unreachable.err));
+        QCOMPARE(runWrit({"approvals"}).exitCode, 64);
+    }
+
     void revokingATaskEndsItsSessions()
     {
         const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=9"});

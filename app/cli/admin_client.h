@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The CLI's client of the gateway's admin API (docs/admin-api.md): one request with the bearer token
+// read from a file, the answer as JSON. Used by the commands that work either on the state database
+// (--db) or through a gateway (--gateway).
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace writ::cli {
+
+struct AdminAnswer
+{
+    int status = 0;            ///< HTTP status; 0 when the gateway could not be reached
+    nlohmann::json body;       ///< the answer's JSON (null when it had none)
+    std::string error;         ///< why it failed, in words: unreachable, refused token, or the API's "error"
+    bool ok() const { return status >= 200 && status < 300; }
+};
+
+/// `gatewayUrl` like http://127.0.0.1:6433 or https://gw.example.com:6433 (its certificate is
+/// verified). `method` GET or POST.
+AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFile, const std::string &method,
+                      const std::string &path, const nlohmann::json &body = nullptr);
+
+} // namespace writ::cli
