@@ -9,6 +9,10 @@
 
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace writ::cli {
 
 struct AdminAnswer
@@ -20,8 +24,24 @@ struct AdminAnswer
 };
 
 /// `gatewayUrl` like http://127.0.0.1:6433 or https://gw.example.com:6433 (its certificate is
-/// verified). `method` GET or POST.
+/// verified). `method` GET, POST or DELETE.
 AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFile, const std::string &method,
                       const std::string &path, const nlohmann::json &body = nullptr);
+
+/// Prints the failure; returns the exit code: the API's refusals (400, 404, 409) are the input's
+/// fault (ExitDiagnostics), anything else the environment's (ExitEnvironment).
+int reportAdminError(const AdminAnswer &a, const char *command);
+
+/// Where Writ's state is reached: the state database (--db) or a gateway's admin API (--gateway with
+/// --token-file). One of the two is required.
+struct StateTarget
+{
+    std::string db, gateway, tokenFile;
+
+    void addOptions(CLI::App *cmd);
+    /// False (with a message) when neither was given.
+    bool valid(const char *command) const;
+    bool viaGateway() const { return !gateway.empty(); }
+};
 
 } // namespace writ::cli

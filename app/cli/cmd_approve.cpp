@@ -17,47 +17,15 @@ namespace writ::cli {
 
 namespace {
 
-/// Where approvals live: the state database, or a gateway's admin API.
-struct Target
-{
-    std::string db, gateway, tokenFile;
-
-    void addOptions(CLI::App *cmd)
-    {
-        auto *db = cmd->add_option("--db", this->db, "Database (libpq URI) holding the writ schema");
-        auto *gw = cmd->add_option("--gateway", gateway, "A gateway's admin API, e.g. http://127.0.0.1:6433 (instead of --db)");
-        auto *token = cmd->add_option("--token-file", tokenFile, "File holding the gateway's admin token (with --gateway)");
-        db->excludes(gw);
-        gw->needs(token);
-        token->needs(gw);
-    }
-
-    bool valid(const char *command) const
-    {
-        if (db.empty() && gateway.empty()) {
-            std::cerr << "writ " << command << ": say where the approvals are: --db URL or --gateway URL --token-file FILE\n";
-            return false;
-        }
-        return true;
-    }
-};
-
 int reportError(const tasks::TaskError &e, const char *command)
 {
     std::cerr << "writ " << command << ": " << e.what() << "\n";
     return e.kind() == tasks::TaskError::Kind::Refused ? ExitDiagnostics : ExitEnvironment;
 }
 
-/// The admin API's refusals (400, 404, 409) are the input's fault; anything else is the environment's.
-int reportError(const AdminAnswer &a, const char *command)
-{
-    std::cerr << "writ " << command << ": " << a.error << "\n";
-    return a.status == 400 || a.status == 404 || a.status == 409 ? ExitDiagnostics : ExitEnvironment;
-}
-
 struct DecideOptions
 {
-    Target target;
+    StateTarget target;
     std::string id, by, reason, validFor = "10m";
 };
 
@@ -102,7 +70,7 @@ void registerDecision(CLI::App &app, int &exitCode, bool approve)
             const AdminAnswer a = callAdmin(o->target.gateway, o->target.tokenFile, "POST",
                                             "/v1/approvals/" + o->id + "/" + (approve ? "approve" : "deny"), body);
             if (!a.ok()) {
-                exitCode = reportError(a, name);
+                exitCode = reportAdminError(a, name);
                 return;
             }
             printDecided(a.body, approve);
@@ -133,7 +101,7 @@ void registerApprovals(CLI::App &app, int &exitCode)
 
     struct ListOptions
     {
-        Target target;
+        StateTarget target;
         std::string format = "text";
         bool all = false;
     };
@@ -151,7 +119,7 @@ void registerApprovals(CLI::App &app, int &exitCode)
         if (!o->target.gateway.empty()) {
             const AdminAnswer a = callAdmin(o->target.gateway, o->target.tokenFile, "GET", std::string("/v1/approvals") + (o->all ? "?all=1" : ""));
             if (!a.ok() || !a.body.is_array()) {
-                exitCode = reportError(a, "approvals");
+                exitCode = reportAdminError(a, "approvals");
                 return;
             }
             approvals = a.body;

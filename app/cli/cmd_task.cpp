@@ -2,6 +2,8 @@
 // writ task start|end|reap|list — just-in-time task roles in direct mode (no gateway).
 #include "commands.h"
 
+#include "admin_client.h"
+
 #include "policy/policy.h"
 #include "tasks/task_manager.h"
 #include "tasks/task_password.h"
@@ -11,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <iostream>
 
 namespace writ::cli {
@@ -157,16 +160,48 @@ void registerTask(CLI::App &app, int &exitCode)
 
     struct EndOptions
     {
-        std::string db, id, reason = "ended";
+        StateTarget target;
+        std::string id, reason;
     };
     auto eo = std::make_shared<EndOptions>();
     CLI::App *end = task->add_subcommand("end", "End a task: revoke it, terminate its sessions, drop its role");
     end->add_option("id", eo->id, "Task id")->required();
-    end->add_option("--db", eo->db, "Database (libpq URI)")->required();
-    end->add_option("--reason", eo->reason, "Why, recorded with the task");
+    eo->target.addOptions(end);
+    end->add_option("--reason", eo->reason, "Why, recorded with the task (without one: ended, or completed through a gateway)");
     end->callback([eo, &exitCode] {
+        if (!eo->target.valid("task end")) {
+            exitCode = ExitUsage;
+            return;
+        }
+        if (eo->target.viaGateway()) {
+            // Without a reason the task is done (complete); with one it is revoked for that reason.
+            std::string path = "/v1/tasks/" + eo->id;
+            const bool revoke = !eo->reason.empty();
+            if (revoke) {
+                std::string encoded;
+                for (const unsigned char c : eo->reason) {
+                    static const char *hex = "0123456789ABCDEF";
+                    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+                        encoded += static_cast<char>(c);
+                    else
+                        encoded += {'%', hex[c >> 4], hex[c & 15]};
+                }
+                path += "?reason=" + encoded;
+            } else {
+                path += "/complete";
+            }
+            const AdminAnswer a = callAdmin(eo->target.gateway, eo->target.tokenFile, revoke ? "DELETE" : "POST", path);
+            if (!a.ok()) {
+                exitCode = reportAdminError(a, "task end");
+                return;
+            }
+            std::cout << "task " << eo->id << " " << a.body.value("ended", "ended") << "; "
+                      << a.body.value("sessions_terminated", 0) << " session(s) terminated\n";
+            exitCode = ExitOk;
+            return;
+        }
         try {
-            const int killed = tasks::endTask(eo->db, eo->id, eo->reason);
+            const int killed = tasks::endTask(eo->target.db, eo->id, eo->reason.empty() ? "ended" : eo->reason);
             std::cout << "task " << eo->id << " ended; " << killed << " session(s) terminated\n";
             exitCode = ExitOk;
         } catch (const tasks::TaskError &e) {

@@ -270,6 +270,20 @@ private slots:
         QCOMPARE(unreachable.exitCode, 3);
         QVERIFY2(unreachable.err.contains("cannot reach"), qPrintable(unreachable.err));
         QCOMPARE(runWrit({"approvals"}).exitCode, 64);
+
+        // Ending a task through the gateway: without a reason it is completed, with one revoked.
+        const GatewayTask done = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=5"});
+        Session agent(m_gw.gatewayDsn(done.credential));
+        QVERIFY(agent.exec("SELECT 1").ok);
+        const CliResult ended = runWrit({"task", "end", done.id, "--gateway", url, "--token-file", token});
+        QVERIFY2(ended.exitCode == 0, qPrintable(ended.err));
+        QVERIFY2(ended.out.contains("completed; 1 session(s) terminated"), qPrintable(ended.out));
+        QTest::qWait(300);
+        QVERIFY(!agent.exec("SELECT 1").ok);
+        const GatewayTask revoked = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=6"});
+        const CliResult revoke = runWrit({"task", "end", revoked.id, "--gateway", url, "--token-file", token, "--reason", "leaked credential & more"});
+        QVERIFY2(revoke.exitCode == 0 && revoke.out.contains("revoked: leaked credential & more"), qPrintable(revoke.out + revoke.err));
+        QCOMPARE(runWrit({"task", "end", revoked.id, "--gateway", url, "--token-file", token}).exitCode, 1);
     }
 
     void revokingATaskEndsItsSessions()
