@@ -43,6 +43,13 @@ inline CliResult runTool(const QString &program, const QStringList &args, const 
     return r;
 }
 
+/// The approval id in a gateway refusal ("... (approval id ap_...)"), "" when there is none.
+inline QString approvalIdIn(const QString &text)
+{
+    const auto m = QRegularExpression(QStringLiteral("approval id ([A-Za-z0-9_.-]+)")).match(text);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
 struct GatewayTask
 {
     QString id;

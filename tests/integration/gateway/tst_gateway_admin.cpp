@@ -62,11 +62,6 @@ private:
                        task.credential);
     }
 
-    static QString approvalIdIn(const QString &text)
-    {
-        const auto m = QRegularExpression(QStringLiteral("approval id ([A-Za-z0-9_.-]+)")).match(text);
-        return m.hasMatch() ? m.captured(1) : QString();
-    }
 
     QJsonObject findById(const QJsonArray &items, const QString &id)
     {

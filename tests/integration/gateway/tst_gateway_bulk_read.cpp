@@ -19,11 +19,6 @@ private:
     GatewayFixture m_gw{QStringLiteral("writ_gw_bulk")};
     GatewayTask m_task;
 
-    static QString approvalIdIn(const QString &text)
-    {
-        const auto m = QRegularExpression(QStringLiteral("approval id ([A-Za-z0-9_.-]+)")).match(text);
-        return m.hasMatch() ? m.captured(1) : QString();
-    }
 
 private slots:
     void initTestCase()
