@@ -13,12 +13,12 @@
 namespace writ::cli {
 
 AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFile, const std::string &method,
-                      const std::string &path, const nlohmann::json &body)
+                      const std::string &path, const nlohmann::json &body, const char *tokenOption)
 {
     AdminAnswer answer;
-    identity::SecretRead token = identity::readSecretFile(tokenFile, 16, false, 4096);
+    identity::SecretRead token = identity::readSecretFile(tokenFile, 16, false, 64 * 1024);
     if (!token.secret) {
-        answer.error = "the admin token: " + token.error;
+        answer.error = std::string(tokenOption) + ": " + token.error;
         return answer;
     }
     httplib::Client client(gatewayUrl);
@@ -46,7 +46,8 @@ AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFil
                            ? answer.body["error"].get<std::string>()
                            : "the gateway answered HTTP " + std::to_string(res->status);
         if (res->status == 401)
-            answer.error += " (check --token-file: it must hold the gateway's admin.token_file)";
+            answer.error += std::string(" (check ") + tokenOption
+                            + (std::string_view(tokenOption) == "--token-file" ? ": it must hold the gateway's admin.token_file)" : ")");
     }
     return answer;
 }

@@ -25,8 +25,9 @@ struct AdminAnswer
 
 /// `gatewayUrl` like http://127.0.0.1:6433 or https://gw.example.com:6433 (its certificate is
 /// verified). `method` GET, POST or DELETE.
+/// `tokenOption` names the option the bearer token came from, for the message when it is refused.
 AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFile, const std::string &method,
-                      const std::string &path, const nlohmann::json &body = nullptr);
+                      const std::string &path, const nlohmann::json &body = nullptr, const char *tokenOption = "--token-file");
 
 /// Prints the failure; returns the exit code: the API's refusals (400, 404, 409) are the input's
 /// fault (ExitDiagnostics), anything else the environment's (ExitEnvironment).

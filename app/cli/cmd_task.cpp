@@ -9,6 +9,7 @@
 #include "tasks/task_password.h"
 #include "identity/task_credential.h"
 #include "signing_key.h"
+#include "task_start_gateway.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -37,13 +38,25 @@ void registerTask(CLI::App &app, int &exitCode)
     {
         std::string db, agent, task, ttl, env, workflow, approvedBy, passwordSecret, format = "text";
         std::string credentialKey, issuer = "writ", audience = "writ-gateway";
+        std::string gateway, tokenFile, identityToken, approval, wait;
         std::vector<std::string> ctx;
         int connectionLimit = 4;
     };
     auto so = std::make_shared<StartOptions>();
     CLI::App *start = task->add_subcommand("start", "Start a task: create its login role and print how to connect");
-    start->add_option("--db", so->db, "Database (libpq URI) where the policy is deployed")->required();
-    start->add_option("--agent", so->agent, "Agent id")->required();
+    auto *startDb = start->add_option("--db", so->db, "Database (libpq URI) where the policy is deployed");
+    auto *startGateway = start->add_option("--gateway", so->gateway,
+                                           "Ask a gateway's tasks API instead, e.g. http://127.0.0.1:6433 (with --identity-token or --token-file)");
+    startDb->excludes(startGateway);
+    auto *identityToken = start->add_option("--identity-token", so->identityToken,
+                                            "With --gateway: file holding the agent's OIDC ID token or JWT-SVID (the agent starts its own task)");
+    auto *adminToken = start->add_option("--token-file", so->tokenFile, "With --gateway: file holding the admin token (start a task for --agent)");
+    identityToken->excludes(adminToken);
+    identityToken->needs(startGateway);
+    adminToken->needs(startGateway);
+    start->add_option("--approval", so->approval, "With --gateway: the approval id a required approval was granted under");
+    start->add_option("--wait", so->wait, "With --gateway: wait this long (e.g. 10m) for a required approval, then start");
+    start->add_option("--agent", so->agent, "Agent id (with --identity-token: taken from the token)");
     start->add_option("--task", so->task, "Task type id")->required();
     start->add_option("--ctx", so->ctx, "Context value key=value (repeat for each key)");
     start->add_option("--ttl", so->ttl, "Lifetime, e.g. 5m (default: the task type's ttl; capped at its max_ttl)");
@@ -59,6 +72,32 @@ void registerTask(CLI::App &app, int &exitCode)
     start->add_option("--audience", so->audience, "aud of the task credential: the gateway's credentials.audience")->capture_default_str();
     start->add_option("--format", so->format, "Output format")->check(CLI::IsMember({"text", "json", "uri", "credential"}));
     start->callback([so, &exitCode] {
+        if (so->db.empty() == so->gateway.empty()) {
+            std::cerr << "writ task start: say where to start it: --db URL, or --gateway URL with --identity-token or --token-file\n";
+            exitCode = ExitUsage;
+            return;
+        }
+        if (so->gateway.empty() && so->agent.empty()) {
+            std::cerr << "writ task start: --agent is required with --db\n";
+            exitCode = ExitUsage;
+            return;
+        }
+        if (!so->gateway.empty() && so->identityToken.empty() && so->tokenFile.empty()) {
+            std::cerr << "writ task start: --gateway needs --identity-token (as the agent) or --token-file (as an operator)\n";
+            exitCode = ExitUsage;
+            return;
+        }
+        if (!so->gateway.empty() && !so->env.empty()) {
+            std::cerr << "writ task start: with --gateway the task runs in the gateway's environment; drop --env\n";
+            exitCode = ExitUsage;
+            return;
+        }
+        if (!so->gateway.empty() && (!so->passwordSecret.empty() || !so->credentialKey.empty())) {
+            std::cerr << "writ task start: with --gateway the gateway derives the password and signs the credential; "
+                         "drop --password-secret and --credential-key\n";
+            exitCode = ExitUsage;
+            return;
+        }
         tasks::TaskRequest request;
         request.agent = so->agent;
         request.task = so->task;
@@ -86,6 +125,32 @@ void registerTask(CLI::App &app, int &exitCode)
                 exitCode = ExitUsage;
                 return;
             }
+        }
+        if (!so->gateway.empty()) {
+            GatewayTaskStart g;
+            g.gateway = so->gateway;
+            g.tokenFile = so->tokenFile;
+            g.identityTokenFile = so->identityToken;
+            g.agent = so->agent;
+            g.task = so->task;
+            g.ttl = so->ttl;
+            g.workflow = so->workflow;
+            g.approval = so->approval;
+            g.approvedBy = so->approvedBy;
+            g.format = so->format;
+            g.context = request.context;
+            g.connectionLimit = so->connectionLimit;
+            if (!so->wait.empty()) {
+                const auto wait = policy::parseDuration(so->wait);
+                if (!wait) {
+                    std::cerr << "writ task start: --wait " << so->wait << " is not a duration (e.g. 30s, 10m)\n";
+                    exitCode = ExitUsage;
+                    return;
+                }
+                g.wait = std::chrono::duration_cast<std::chrono::seconds>(*wait);
+            }
+            exitCode = startTaskViaGateway(g);
+            return;
         }
         if (!so->passwordSecret.empty()) {
             std::string error;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Reads a private signing key (PEM from `writ keys generate`) and gives it its kid: the one asked
-// for, else that of the same public key in the jwks.json beside the file, else its RFC 7638 thumbprint.
+// The CLI side of identity::loadSigningKeyFile: prints its warning and maps failures to exit codes.
 
 #include "identity/key.h"
 

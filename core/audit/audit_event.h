@@ -10,7 +10,7 @@
 
 namespace writ::audit {
 
-enum class EventKind { Connect, Statement, Decision, Approval, Revocation, Disconnect };
+enum class EventKind { Connect, Statement, Decision, Approval, Revocation, Disconnect, TaskStart };
 
 struct AuditEvent
 {

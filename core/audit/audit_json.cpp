@@ -21,6 +21,7 @@ const char *toString(EventKind k)
     case EventKind::Approval: return "approval";
     case EventKind::Revocation: return "revocation";
     case EventKind::Disconnect: return "disconnect";
+    case EventKind::TaskStart: return "task_start";
     }
     return "statement";
 }

@@ -17,7 +17,7 @@ const std::string kStateSql =
 
 std::string selectSql(const std::string &where)
 {
-    return "SELECT a.id, coalesce(a.task_id, ''), coalesce(t.agent, ''), coalesce(t.task_type, ''), a.class, "
+    return "SELECT a.id, coalesce(a.task_id, ''), coalesce(t.agent, a.agent, ''), coalesce(t.task_type, a.task_type, ''), a.class, "
            "coalesce(a.fingerprint, ''), coalesce(a.statement, ''), "
            + isoUtc("a.requested_at") + ", " + isoUtc("a.expires_at") + ", " + isoUtc("a.decided_at") + ", "
            + "coalesce(a.decided_by, ''), coalesce(a.reason, ''), " + isoUtc("a.used_at") + ", " + kStateSql
@@ -107,7 +107,7 @@ ApprovalInfo decideApproval(const std::string &libpqUri, const ApprovalDecision 
         if (before.state != ApprovalState::Pending)
             refuse("approval " + decision.id + " is " + toString(before.state)
                    + (before.decidedBy.empty() ? std::string() : " (decided by " + before.decidedBy + " at " + before.decidedAt + ")")
-                   + "; the agent can ask again by retrying the statement");
+                   + "; the agent can ask again by retrying");
         if (!before.taskId.empty()) {
             const pqxx::row live = tx.exec_params1(
                 "SELECT revoked_at IS NULL AND expires_at > now() FROM writ.task WHERE id = $1", before.taskId);

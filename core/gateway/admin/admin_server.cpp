@@ -2,6 +2,7 @@
 #include "gateway/admin/admin_server.h"
 
 #include "gateway/admin/admin_routes.h"
+#include "gateway/admin/task_api.h"
 #include "gateway/gateway_context.h"
 #include "identity/secret_file.h"
 
@@ -52,13 +53,14 @@ struct AdminServer::Impl
     GatewayContext &ctx;
     Digest token{};
     std::unique_ptr<httplib::Server> http;
+    std::unique_ptr<TaskApi> tasks; ///< POST /v1/tasks, when tasks_api is configured
     std::thread thread;
     int port = 0;
 
     explicit Impl(GatewayContext &c) : ctx(c) {}
 };
 
-AdminServer::AdminServer(GatewayContext &context) : d(std::make_unique<Impl>(context))
+AdminServer::AdminServer(GatewayContext &context, int gatewayPort) : d(std::make_unique<Impl>(context))
 {
     const AdminConfig &c = context.config().admin;
     identity::SecretRead token = identity::readSecretFile(c.tokenFile, 16, true, 4096);
@@ -80,6 +82,9 @@ AdminServer::AdminServer(GatewayContext &context) : d(std::make_unique<Impl>(con
     http.set_write_timeout(10);
     http.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
         if (tokenMatches(d->token, bearerOf(req)))
+            return httplib::Server::HandlerResponse::Unhandled;
+        // Agents start tasks with their own identity token, which the route verifies.
+        if (d->tasks && req.method == "POST" && req.path == "/v1/tasks")
             return httplib::Server::HandlerResponse::Unhandled;
         res.status = 401;
         res.set_header("WWW-Authenticate", "Bearer realm=\"writ-gateway\"");
@@ -107,6 +112,10 @@ AdminServer::AdminServer(GatewayContext &context) : d(std::make_unique<Impl>(con
         res.set_content(nlohmann::json{{"error", what}}.dump(), "application/json");
     });
     registerAdminRoutes(http, context);
+    if (context.config().tasksApi.enabled) {
+        d->tasks = std::make_unique<TaskApi>(context, gatewayPort);
+        d->tasks->registerRoutes(http, [impl = d.get()](const std::string &bearer) { return tokenMatches(impl->token, bearer); });
+    }
 }
 
 AdminServer::~AdminServer()

@@ -16,8 +16,9 @@ class GatewayContext;
 class AdminServer
 {
 public:
-    /// Reads the token file; throws std::runtime_error naming the problem.
-    explicit AdminServer(GatewayContext &context);
+    /// Reads the token file (and sets up the tasks API when configured; `gatewayPort` is where agents
+    /// are told to connect unless tasks_api.advertise says otherwise); throws std::runtime_error naming the problem.
+    AdminServer(GatewayContext &context, int gatewayPort);
     ~AdminServer();
 
     /// Binds admin.listen (port 0 picks a free one); throws std::runtime_error when it cannot.

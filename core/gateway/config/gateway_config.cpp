@@ -146,6 +146,65 @@ private:
     std::string m_file;
 };
 
+void readTrust(Reader &r, const YAML::Node &item, TrustConfig &out)
+{
+    // Each entry is {oidc: {...}} or {spiffe: {...}}, as agents' identities are written in a policy.
+    if (!item.IsMap() || item.size() != 1 || !(item["oidc"] || item["spiffe"])) {
+        r.error(item, "config.value", "each tasks_api.trust entry is {oidc: {...}} or {spiffe: {...}}");
+        return;
+    }
+    out.spiffe = static_cast<bool>(item["spiffe"]);
+    const YAML::Node e = out.spiffe ? item["spiffe"] : item["oidc"];
+    const std::string where = out.spiffe ? "tasks_api.trust spiffe" : "tasks_api.trust oidc";
+    std::vector<std::string> known{"issuer", "audience", "key_files", out.spiffe ? "ids" : "subjects", "leeway", "max_lifetime"};
+    if (out.spiffe)
+        known.push_back("trust_domain");
+    if (!r.keys(e, known, where))
+        return;
+    r.string(e, "issuer", out.issuer);
+    r.string(e, "trust_domain", out.trustDomain);
+    r.string(e, "audience", out.audience);
+    r.strings(e, out.spiffe ? "ids" : "subjects", out.subjects);
+    r.strings(e, "key_files", out.keyFiles);
+    r.duration(e, "leeway", out.leeway);
+    r.duration(e, "max_lifetime", out.maxLifetime);
+    if (out.audience.empty())
+        r.error(e, "config.missing", where + " needs audience", "the aud value the identity provider puts in tokens meant for this gateway");
+    if (out.keyFiles.empty())
+        r.error(e, "config.missing", where + " needs key_files", "the issuer's JWKS (or JWK / PEM public key) files");
+    if (!out.spiffe && out.issuer.empty())
+        r.error(e, "config.missing", where + " needs issuer", "the iss value of the provider's ID tokens");
+    if (out.spiffe && out.trustDomain.empty())
+        r.error(e, "config.missing", where + " needs trust_domain", "e.g. example.org for spiffe://example.org/...");
+}
+
+void readTasksApi(Reader &r, const YAML::Node &t, GatewayConfig &c)
+{
+    if (!r.keys(t, {"credential_key", "trust", "advertise", "approval_window"}, "tasks_api"))
+        return;
+    TasksApiConfig &api = c.tasksApi;
+    api.enabled = true;
+    r.string(t, "credential_key", api.credentialKeyFile);
+    if (api.credentialKeyFile.empty())
+        r.error(t, "config.missing", "tasks_api.credential_key is required",
+                "the Ed25519 private key (writ keys generate --alg EdDSA) whose public key is in credentials.key_files");
+    if (const auto n = t["advertise"])
+        r.endpoint(n, api.advertise);
+    r.duration(t, "approval_window", api.approvalWindow);
+    if (const auto list = t["trust"]) {
+        if (!list.IsSequence()) {
+            r.error(list, "config.type", "tasks_api.trust must be a list");
+        } else {
+            for (const auto &item : list) {
+                api.trust.emplace_back();
+                readTrust(r, item, api.trust.back());
+            }
+        }
+    }
+    if (!c.admin.enabled)
+        r.error(t, "config.missing", "tasks_api needs the admin section", "the tasks API is served on the admin API's listener");
+}
+
 } // namespace
 
 ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileName)
@@ -163,7 +222,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         return load;
     }
     if (!r.keys(root, {"listen", "upstream", "state_dsn", "password_secret", "environment", "tls", "credentials", "audit",
-                       "admin", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
+                       "admin", "tasks_api", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
                 "the gateway configuration"))
         return load;
     if (const auto n = root["listen"])
@@ -222,6 +281,8 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
             r.error(a, "config.value", "the admin API listens on " + h + " without TLS",
                     "listen on 127.0.0.1, or set admin.tls.cert and admin.tls.key: the bearer token must not cross the network in clear text");
     }
+    if (const auto t = root["tasks_api"])
+        readTasksApi(r, t, c);
     r.integer(root, "workers", c.workers, 0, 256);
     r.integer(root, "max_clients", c.maxClients, 1, 100000);
     r.duration(root, "auth_timeout", c.authTimeout);

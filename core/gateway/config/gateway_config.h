@@ -63,6 +63,29 @@ struct AdminConfig
     std::string keyFile;
 };
 
+/// An issuer of workload tokens (OIDC ID tokens or SPIFFE JWT-SVIDs) whose agents may start tasks.
+struct TrustConfig
+{
+    bool spiffe = false;
+    std::string issuer;                     ///< OIDC: required; SPIFFE: optional
+    std::string trustDomain;                ///< SPIFFE: required
+    std::string audience;                   ///< required: tokens minted for another service are refused
+    std::vector<std::string> subjects;      ///< OIDC subjects or SPIFFE IDs accepted; empty = any
+    std::vector<std::string> keyFiles;      ///< JWKS / JWK / PEM public keys, re-read when they change
+    std::chrono::seconds leeway{30};
+    std::chrono::seconds maxLifetime{3600};
+};
+
+/// POST /v1/tasks for agents (on the admin API's listener); off unless the `tasks_api` section is present.
+struct TasksApiConfig
+{
+    bool enabled = false;
+    std::string credentialKeyFile;          ///< Ed25519 private key signing the task credentials handed out
+    std::vector<TrustConfig> trust;
+    Endpoint advertise;                     ///< host:port agents are told to connect to; default: listen
+    std::chrono::seconds approvalWindow{900}; ///< how long a start request waits for its approval
+};
+
 struct GatewayConfig
 {
     Endpoint listen{"127.0.0.1", 6432};
@@ -74,10 +97,11 @@ struct GatewayConfig
     CredentialConfig credentials;
     AuditConfig audit;
     AdminConfig admin;
+    TasksApiConfig tasksApi;
     int workers = 0;                        ///< io_context threads; 0 = one per core
     int maxClients = 1000;
     std::chrono::seconds authTimeout{10};
-    std::chrono::seconds shutdownTimeout{30}; ///< on SIGTERM, how long sessions may go on before they are ended   ///< a client must finish startup and authentication within this
+    std::chrono::seconds shutdownTimeout{30}; ///< on SIGTERM, how long sessions may go on before they are ended
 };
 
 struct ConfigLoad

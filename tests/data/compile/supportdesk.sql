@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS writ.deployment (
   sql_applied text NOT NULL,
   state       jsonb NOT NULL
 );
+-- Approvals of task starts have no task yet: they name the agent and task type themselves.
+ALTER TABLE writ.approval ADD COLUMN IF NOT EXISTS agent text;
+ALTER TABLE writ.approval ADD COLUMN IF NOT EXISTS task_type text;
+
 -- The canonical policy text that was applied: task management validates contexts against it.
 ALTER TABLE writ.deployment ADD COLUMN IF NOT EXISTS policy text NOT NULL DEFAULT '';
 

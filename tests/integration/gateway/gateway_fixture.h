@@ -62,15 +62,15 @@ public:
     explicit GatewayFixture(const QString &dbName) : m_copy(requiredDsn("WRIT_TEST_ADMIN_DSN"), dbName) {}
     ~GatewayFixture() { stop(); m_copy.drop(); }
 
-    /// Creates the database copy, applies the demo policy, runs `setupSql` as the database owner,
-    /// writes keys and config, starts the gateway.
-    void start(const QString &extraConfig = {}, const QStringList &setupSql = {})
+    /// Creates the database copy, applies `policy` (default: the demo policy), runs `setupSql` as the
+    /// database owner, writes keys and config, starts the gateway.
+    void start(const QString &extraConfig = {}, const QStringList &setupSql = {}, const QString &policy = floortest::demoPolicy())
     {
         QString error;
         if (!m_copy.create(QStringLiteral("supportdesk"), &error))
             qFatal("cannot copy supportdesk: %s", qPrintable(error));
         dsn = floortest::withDatabase(requiredDsn("WRIT_TEST_ADMIN_DSN"), m_copy.name());
-        const auto applied = floortest::apply(floortest::demoPolicy(), dsn);
+        const auto applied = floortest::apply(policy, dsn);
         if (applied.exitCode != 0)
             qFatal("writ apply failed: %s", floortest::cliText(applied).constData());
         if (!setupSql.isEmpty()) {

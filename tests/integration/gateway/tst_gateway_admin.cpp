@@ -4,24 +4,11 @@
 // approving it over the API or with `writ approve` lets the same statement run exactly once; a denial
 // needs a reason), tasks (revoke ends live sessions), and the audit tail with filters.
 
-#include "gateway_fixture.h"
-
-#include <QEventLoop>
-#include <QJsonArray>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QTimer>
+#include "admin_http.h"
 
 using namespace gatewaytest;
 
 namespace {
-
-struct HttpResult
-{
-    int status = 0;
-    QByteArray body;
-    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
-};
 
 const QByteArray kToken = "admin-token-0123456789abcdef0123456789";
 
@@ -33,26 +20,12 @@ class TestGatewayAdmin : public QObject
 
 private:
     GatewayFixture m_gw{QStringLiteral("writ_gw_admin")};
-    QNetworkAccessManager m_http;
     int m_adminPort = 0;
 
     HttpResult call(const QByteArray &method, const QString &path, const QByteArray &body = {},
                     const QByteArray &token = kToken)
     {
-        QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_adminPort).arg(path)));
-        if (!token.isEmpty())
-            req.setRawHeader("Authorization", "Bearer " + token);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-        QNetworkReply *reply = m_http.sendCustomRequest(req, method, body);
-        QEventLoop loop;
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        HttpResult r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
-        reply->deleteLater();
-        return r;
+        return httpCall(m_adminPort, method, path, body, token);
     }
 
     CliResult psql(const GatewayTask &task, const QString &sql)
@@ -74,21 +47,9 @@ private:
 private slots:
     void initTestCase()
     {
-        QFile token(m_gw.path("admin.token"));
-        QVERIFY(token.open(QIODevice::WriteOnly));
-        token.write(kToken + "\n");
-        token.close();
-        token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        writeTokenFile(m_gw.path("admin.token"), kToken);
         m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
-        QElapsedTimer waited;
-        waited.start();
-        const QRegularExpression admin(QStringLiteral("admin API on http://127\\.0\\.0\\.1:(\\d+)"));
-        while (m_adminPort == 0 && waited.elapsed() < 10000) {
-            if (const auto m = admin.match(m_gw.log()); m.hasMatch())
-                m_adminPort = m.captured(1).toInt();
-            else
-                QTest::qWait(100);
-        }
+        m_adminPort = waitForAdminPort(m_gw);
         QVERIFY2(m_adminPort > 0, qPrintable(m_gw.log()));
     }
 

@@ -70,6 +70,20 @@ private slots:
         QTest::newRow("cert without key") << "tls: { cert: c.pem }\n" << "tls needs both cert and key";
         QTest::newRow("workers out of range") << "workers: -1\n" << "workers must be a whole number";
         QTest::newRow("yaml syntax") << "listen: [\n" << "error:";
+        const QString admin = "admin: { token_file: t }\n";
+        QTest::newRow("tasks api without admin") << "tasks_api: { credential_key: k.pem }\n" << "tasks_api needs the admin section";
+        QTest::newRow("tasks api without key") << admin + "tasks_api: { trust: [] }\n" << "tasks_api.credential_key is required";
+        QTest::newRow("trust entry kind") << admin + "tasks_api: { credential_key: k, trust: [{ saml: {} }] }\n"
+                                          << "is {oidc: {...}} or {spiffe: {...}}";
+        QTest::newRow("oidc without issuer") << admin + "tasks_api: { credential_key: k, trust: [{ oidc: { audience: a, key_files: [j] } }] }\n"
+                                             << "tasks_api.trust oidc needs issuer";
+        QTest::newRow("spiffe without domain")
+            << admin + "tasks_api: { credential_key: k, trust: [{ spiffe: { audience: a, key_files: [j] } }] }\n"
+            << "tasks_api.trust spiffe needs trust_domain";
+        QTest::newRow("trust without audience") << admin + "tasks_api: { credential_key: k, trust: [{ oidc: { issuer: i, key_files: [j] } }] }\n"
+                                                << "needs audience";
+        QTest::newRow("oidc key for spiffe") << admin + "tasks_api: { credential_key: k, trust: [{ oidc: { issuer: i, audience: a, key_files: [j], ids: [x] } }] }\n"
+                                             << "unknown key 'ids'";
     }
 
     void mistakesAreReportedWithPlaceAndHint()
@@ -90,6 +104,33 @@ private slots:
         const std::string m = messages(l);
         for (const char *key : {"upstream.database", "state_dsn", "password_secret", "credentials.key_files", "audit.file"})
             QVERIFY2(m.find(std::string(key) + " is required") != std::string::npos, m.c_str());
+    }
+
+    void tasksApiIsRead()
+    {
+        const std::string text = std::string(kMinimal) + "admin: { token_file: t }\n"
+                                 "tasks_api:\n"
+                                 "  credential_key: /etc/writ/credential.pem\n"
+                                 "  advertise: gw.example.com:5432\n"
+                                 "  approval_window: 30m\n"
+                                 "  trust:\n"
+                                 "    - oidc: { issuer: https://idp.example.com, audience: writ, key_files: [idp.json], subjects: [bot] }\n"
+                                 "    - spiffe: { trust_domain: example.org, audience: writ, key_files: [spire.json], leeway: 5s }\n";
+        const auto l = parseGatewayConfig(text, "gw.yaml");
+        QVERIFY2(l.ok(), messages(l).c_str());
+        const TasksApiConfig &api = l.config.tasksApi;
+        QVERIFY(api.enabled);
+        QCOMPARE(api.credentialKeyFile, std::string("/etc/writ/credential.pem"));
+        QCOMPARE(api.advertise.host, std::string("gw.example.com"));
+        QCOMPARE(api.advertise.port, 5432);
+        QCOMPARE(api.approvalWindow, std::chrono::seconds(1800));
+        QCOMPARE(api.trust.size(), std::size_t(2));
+        QVERIFY(!api.trust[0].spiffe);
+        QCOMPARE(api.trust[0].subjects, std::vector<std::string>{"bot"});
+        QVERIFY(api.trust[1].spiffe);
+        QCOMPARE(api.trust[1].trustDomain, std::string("example.org"));
+        QCOMPARE(api.trust[1].leeway, std::chrono::seconds(5));
+        QVERIFY(!parseGatewayConfig(kMinimal, "gw.yaml").config.tasksApi.enabled);
     }
 
     void unreadableFileIsAnError()
