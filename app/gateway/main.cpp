@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         server.bind();
         std::unique_ptr<writ::gateway::AdminServer> admin;
         if (loaded.config.admin.enabled) {
-            admin = std::make_unique<writ::gateway::AdminServer>(context);
+            admin = std::make_unique<writ::gateway::AdminServer>(context, server.port());
             admin->bind();
         }
         if (checkOnly) {
