@@ -77,6 +77,7 @@ GatewayContext::~GatewayContext()
 
 bool GatewayContext::reloadPolicy()
 {
+    std::lock_guard lock(m_reloadMutex);
     const auto deployed = m_store->latestDeployment();
     if (!deployed || deployed->version == m_policyVersion.load())
         return false;

@@ -13,6 +13,7 @@
 #include "gateway/state/task_store.h"
 
 #include <atomic>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -68,6 +69,7 @@ private:
     std::unique_ptr<asio::thread_pool> m_blockingPool;
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};
+    std::mutex m_reloadMutex; ///< the poll, SIGHUP and NOTIFY may all ask at once
 };
 
 } // namespace writ::gateway

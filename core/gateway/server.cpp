@@ -5,6 +5,7 @@
 #include "gateway/gateway_context.h"
 #include "gateway/protocol/backend.h"
 #include "gateway/session/client_session.h"
+#include "gateway/state/state_listener.h"
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -37,6 +38,7 @@ struct GatewayServer::Impl
     std::atomic<int> clients{0};
     std::atomic<bool> stopping{false};
     std::atomic<bool> draining{false};
+    std::unique_ptr<StateListener> listener;
 
     explicit Impl(GatewayContext &c) : ctx(c)
     {
@@ -123,6 +125,38 @@ struct GatewayServer::Impl
         stopNow();
     }
 
+    /// Looks for a newer deployment and switches to it (blocking: call it off the I/O threads).
+    void checkPolicy()
+    {
+        try {
+            if (ctx.reloadPolicy()) {
+                ++ctx.metrics().policyReloads;
+                std::cerr << "writ-gateway: now enforcing policy deployment " << ctx.policyVersion() << "\n";
+            }
+        } catch (const std::exception &e) {
+            std::cerr << "writ-gateway: policy reload failed: " << e.what() << "\n";
+        }
+    }
+
+    void endTaskSessions(const std::string &id)
+    {
+        if (const auto n = ctx.sessions().terminateTask(id, "task " + id + " has ended (completed, revoked or expired)"))
+            std::cerr << "writ-gateway: ended " << n << " session(s) of task " << id << "\n";
+    }
+
+    void startListening()
+    {
+        StateListener::Handlers h;
+        h.taskEnded = [this](const std::string &id) {
+            ++ctx.metrics().revocationsNotified;
+            endTaskSessions(id);
+        };
+        h.deployed = [this] { asio::post(ctx.blockingPool(), [this] { checkPolicy(); }); };
+        h.listeningChanged = [this](bool up) { ctx.metrics().stateListening = up; };
+        listener = std::make_unique<StateListener>(ctx.config().stateDsn, std::move(h));
+        listener->start();
+    }
+
     void stopNow()
     {
         if (stopping.exchange(true))
@@ -153,16 +187,9 @@ struct GatewayServer::Impl
                 auto poll = [this, &since]() -> asio::awaitable<std::vector<std::string>> { co_return ctx.store().endedSince(since); };
                 const auto ended = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(poll), asio::use_awaitable);
                 for (const auto &id : ended)
-                    if (const auto n = ctx.sessions().terminateTask(id, "task " + id + " has ended (completed, revoked or expired)"))
-                        std::cerr << "writ-gateway: ended " << n << " session(s) of task " << id << "\n";
-                if (++ticks % 10 == 0) {
-                    auto reload = [this]() -> asio::awaitable<bool> { co_return ctx.reloadPolicy(); };
-                    const bool changed = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(reload), asio::use_awaitable);
-                    if (changed)
-                        ++ctx.metrics().policyReloads;
-                    if (changed)
-                        std::cerr << "writ-gateway: now enforcing policy deployment " << ctx.policyVersion() << "\n";
-                }
+                    endTaskSessions(id);
+                if (++ticks % 10 == 0)
+                    asio::post(ctx.blockingPool(), [this] { checkPolicy(); });
             } catch (const std::exception &e) {
                 std::cerr << "writ-gateway: state check failed: " << e.what() << "\n";
             }
@@ -218,16 +245,7 @@ void GatewayServer::run()
         if (ec)
             return;
         std::cerr << "writ-gateway: SIGHUP: checking for a new policy deployment\n";
-        asio::post(d->ctx.blockingPool(), [this] {
-            try {
-                if (d->ctx.reloadPolicy()) {
-                    ++d->ctx.metrics().policyReloads;
-                    std::cerr << "writ-gateway: now enforcing policy deployment " << d->ctx.policyVersion() << "\n";
-                }
-            } catch (const std::exception &e) {
-                std::cerr << "writ-gateway: policy reload failed: " << e.what() << "\n";
-            }
-        });
+        asio::post(d->ctx.blockingPool(), [this] { d->checkPolicy(); });
         hangup.async_wait(onHangup);
     };
     hangup.async_wait(onHangup);
@@ -240,12 +258,14 @@ void GatewayServer::run()
             }
     });
     asio::co_spawn(main, d->watch(), asio::detached);
+    d->startListening();
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < d->contexts.size(); ++i)
         threads.emplace_back([ctx = d->contexts[i].get()] { ctx->run(); });
     main.run();
     for (auto &t : threads)
         t.join();
+    d->listener->stop();
 }
 
 void GatewayServer::stop()

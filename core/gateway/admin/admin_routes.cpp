@@ -116,6 +116,10 @@ std::string prometheus(GatewayContext &ctx)
     metric(out, "writ_gateway_audit_failures_total", "counter", "Audit records that could not be written (statement refused).",
            static_cast<double>(m.auditFailures));
     metric(out, "writ_gateway_policy_reloads_total", "counter", "New policy deployments picked up.", static_cast<double>(m.policyReloads));
+    metric(out, "writ_gateway_revocations_notified_total", "counter", "Task ends pushed by the state database (LISTEN/NOTIFY).",
+           static_cast<double>(m.revocationsNotified));
+    metric(out, "writ_gateway_state_listening", "gauge", "1 while the gateway listens to the state database for revocations.",
+           m.stateListening ? 1 : 0);
     return out.str();
 }
 

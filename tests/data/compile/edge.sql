@@ -81,6 +81,30 @@ ALTER TABLE writ.approval ADD COLUMN IF NOT EXISTS task_type text;
 -- The canonical policy text that was applied: task management validates contexts against it.
 ALTER TABLE writ.deployment ADD COLUMN IF NOT EXISTS policy text NOT NULL DEFAULT '';
 
+-- Every gateway LISTENs: a task ended from anywhere (a gateway, `writ task end`, the reaper) and a new
+-- deployment reach all of them at once. Their poll remains the safety net (expiries, lost connections).
+CREATE OR REPLACE FUNCTION writ.notify_task_ended() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pg_notify('writ_task_ended', NEW.id);
+  RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER task_ended AFTER UPDATE OF revoked_at ON writ.task
+  FOR EACH ROW WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL) EXECUTE FUNCTION writ.notify_task_ended();
+
+CREATE OR REPLACE FUNCTION writ.notify_deployment() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pg_notify('writ_deployment', NEW.version::text);
+  RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER deployment_applied AFTER INSERT ON writ.deployment
+  FOR EACH ROW EXECUTE FUNCTION writ.notify_deployment();
+
 REVOKE ALL ON ALL TABLES IN SCHEMA writ FROM PUBLIC;
 
 -- The context of the task whose JIT role is session_user; NULL once expired or revoked, so every

@@ -220,7 +220,7 @@ private slots:
         QCOMPARE(list.first(), QByteArray("BEGIN"));
         QCOMPARE(list.last(), QByteArray("COMMIT"));
         static const QRegularExpression allowed(QStringLiteral(
-            "^(BEGIN|COMMIT|CREATE (SCHEMA|TABLE|INDEX|ROLE|VIEW|POLICY|OR REPLACE FUNCTION)|COMMENT ON|GRANT|REVOKE|"
+            "^(BEGIN|COMMIT|CREATE (SCHEMA|TABLE|INDEX|ROLE|VIEW|POLICY|OR REPLACE FUNCTION|OR REPLACE TRIGGER)|COMMENT ON|GRANT|REVOKE|"
             "ALTER (TABLE|VIEW) \"[^;]*\" (ENABLE ROW LEVEL SECURITY|OWNER TO)|ALTER TABLE writ\\.(deployment|approval) ADD COLUMN IF NOT "
             "EXISTS|DO "
             "\\$)"));

@@ -266,6 +266,26 @@ private slots:
         QVERIFY(!ended.value("live").toBool());
     }
 
+    void stateDatabasePushesRevocationsAndDeployments()
+    {
+        QVERIFY2(call("GET", "/metrics").body.contains("writ_gateway_state_listening 1"), qPrintable(m_gw.log()));
+        // A task ended elsewhere (here: the CLI on the state database) reaches the gateway by NOTIFY.
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=11"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT 1").ok);
+        const auto ended = runWrit({"task", "end", task.id, "--db", m_gw.dsn, "--reason", "pushed"});
+        QCOMPARE(ended.exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("ended 1 session(s) of task " + task.id), 2000);
+        QVERIFY(!call("GET", "/metrics").body.contains("writ_gateway_revocations_notified_total 0"));
+
+        // A new deployment is picked up at once, not at the next 5-second look.
+        const int before = call("GET", "/v1/policy").json().object().value("version").toInt();
+        Session owner(m_gw.dsn);
+        QVERIFY(owner.exec("INSERT INTO writ.deployment (policy_name, sha256, sql_applied, state, policy) "
+                           "SELECT policy_name, sha256, sql_applied, state, policy FROM writ.deployment ORDER BY version DESC LIMIT 1").ok);
+        QTRY_COMPARE_WITH_TIMEOUT(call("GET", "/v1/policy").json().object().value("version").toInt(), before + 1, 3000);
+    }
+
     void auditTailFilters()
     {
         // Records name statements by fingerprint and normalized text: no literal an agent sent is kept.
