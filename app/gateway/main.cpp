@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 int main(int argc, char **argv)
@@ -19,6 +20,11 @@ int main(int argc, char **argv)
     app.add_option("-c,--config", config, "Gateway configuration file (YAML; docs/gateway.md)")->required();
     app.add_flag("--check", checkOnly, "Check the configuration (and that keys, secret, audit file and state database work), then exit");
     CLI11_PARSE(app, argc, argv);
+
+    // A write past a file-size limit must fail (the audit writer then refuses statements: fail closed),
+    // not kill every session with SIGXFSZ; a peer that went away is a failed write, not SIGPIPE.
+    std::signal(SIGXFSZ, SIG_IGN);
+    std::signal(SIGPIPE, SIG_IGN);
 
     auto loaded = writ::gateway::loadGatewayConfig(config);
     for (const auto &d : loaded.diagnostics.items())

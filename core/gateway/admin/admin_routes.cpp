@@ -179,8 +179,10 @@ void taskRoutes(httplib::Server &http, GatewayContext &ctx)
     // other gateways see it in the state database) and cut this gateway's sessions at once.
     const auto end = [&ctx](const std::string &id, const std::string &reason, httplib::Response &res) {
         try {
+            // Counted first: the state database's NOTIFY may end the local sessions before endTask returns.
+            const std::size_t local = ctx.sessions().countTask(id);
             const int upstreamKilled = tasks::endTask(ctx.config().stateDsn, id, reason);
-            const std::size_t local = ctx.sessions().terminateTask(id, "task " + id + " was " + reason);
+            ctx.sessions().terminateTask(id, "task " + id + " was " + reason);
             reply(res, 200, {{"task", id}, {"ended", reason}, {"sessions_terminated", std::max<std::size_t>(local, upstreamKilled)}});
         } catch (const tasks::TaskError &e) {
             failTask(res, e);

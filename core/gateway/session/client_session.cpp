@@ -111,6 +111,8 @@ struct ClientSession::Impl
     std::vector<std::uint8_t> toUpstream;
     std::vector<std::uint8_t> toClient;
     std::string terminateReason;
+    bool upstreamLost = false; ///< the database side ended on its own
+    bool clientDone = false;   ///< the client said Terminate or went away
     int unsyncedExtended = 0; ///< extended-protocol messages forwarded since the last Sync
     std::uint64_t estimateCounter = 0;
     std::map<std::string, double> estimates; ///< planner estimates by statement text (bounded)
@@ -520,6 +522,23 @@ struct ClientSession::Impl
 
     asio::awaitable<void> clientLoop()
     {
+        try {
+            co_await relayClient();
+            clientDone = true; // Terminate
+        } catch (...) {
+            clientDone = true;
+            // The client went away (or broke the protocol): release the upstream side at once rather
+            // than when the database next speaks, so the connection does not outlive its client.
+            if (upstream && upstream->stream) {
+                asio::error_code ignored;
+                upstream->stream->socket().cancel(ignored);
+            }
+            throw;
+        }
+    }
+
+    asio::awaitable<void> relayClient()
+    {
         for (;;) {
             const proto::Frame frame = co_await readFrame(client, clientDecoder);
             const char tag = frame.tag;
@@ -614,6 +633,20 @@ struct ClientSession::Impl
     }
 
     asio::awaitable<void> upstreamLoop()
+    {
+        try {
+            co_await relayUpstream();
+        } catch (...) {
+            // The database ended the connection (restart, pg_terminate_backend, network): wake the client
+            // side now, whatever it waits for, so the client is told instead of waiting on a dead link.
+            upstreamLost = terminateReason.empty() && !clientDone;
+            asio::error_code ignored;
+            client.socket().cancel(ignored);
+            throw;
+        }
+    }
+
+    asio::awaitable<void> relayUpstream()
     {
         for (;;) {
             const proto::Frame frame = co_await readFrame(*upstream->stream, upstream->decoder);
@@ -912,6 +945,13 @@ asio::awaitable<void> ClientSession::run()
         {
             const proto::ErrorFields refusal = fatal("57P01", "writ: " + s.terminateReason, "start a new task");
             co_await s.sendFatal(refusal);
+        }
+    else if (s.upstreamLost)
+        {
+            s.log("the database ended the session's connection");
+            const proto::ErrorFields lost = fatal("08006", "writ: the database ended this session's connection (restart or administrator)",
+                                                  "connect again; the task is still valid");
+            co_await s.sendFatal(lost);
         }
     deadline.cancel();
     if (s.state == Impl::State::Ready || s.state == Impl::State::Closing) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/session/session_registry.h"
 
+#include <algorithm>
+
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -64,6 +66,14 @@ std::size_t SessionRegistry::terminateTask(const std::string &taskId, const std:
     for (const auto &s : victims)
         s->terminate(reason);
     return victims.size();
+}
+
+std::size_t SessionRegistry::countTask(const std::string &taskId) const
+{
+    std::lock_guard lock(m_mutex);
+    return static_cast<std::size_t>(std::count_if(m_byPid.begin(), m_byPid.end(), [&](const auto &entry) {
+        return entry.second.info.taskId == taskId && !entry.second.session.expired();
+    }));
 }
 
 std::size_t SessionRegistry::terminateAll(const std::string &reason)

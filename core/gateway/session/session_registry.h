@@ -79,6 +79,8 @@ public:
     /// Terminates every session of the task and forgets its statement count (the task has ended);
     /// returns how many sessions there were.
     std::size_t terminateTask(const std::string &taskId, const std::string &reason);
+    /// Live sessions of the task on this gateway.
+    std::size_t countTask(const std::string &taskId) const;
 
     /// Terminates every session (shutdown); returns how many there were.
     std::size_t terminateAll(const std::string &reason);

@@ -99,6 +99,14 @@ public:
                          .arg(m_copy.name(), dsn, path("secret"), path("keys/jwks.json"), auditFile(), path("audit.key"), extraConfig)
                          .toUtf8());
         config.close();
+        launch();
+    }
+
+    /// Starts the gateway process with the configuration start() wrote; waits for its listening line.
+    void launch()
+    {
+        port = 0;
+        m_log.clear();
         m_gateway.setProgram(QStringLiteral(WRIT_GATEWAY));
         m_gateway.setArguments({"--config", path("gateway.yaml")});
         m_gateway.setProcessChannelMode(QProcess::SeparateChannels);
@@ -130,6 +138,13 @@ public:
 
     /// Sends a signal to the gateway process (SIGTERM: graceful shutdown, SIGHUP: policy check).
     void signal(int sig) { ::kill(static_cast<pid_t>(m_gateway.processId()), sig); }
+    qint64 pid() const { return m_gateway.processId(); }
+    /// Stops the gateway (SIGTERM, drained) and starts it again on the same configuration.
+    void restart()
+    {
+        stop();
+        launch();
+    }
     bool waitStopped(int ms) { return m_gateway.waitForFinished(ms); }
     int exitCode() const { return m_gateway.exitStatus() == QProcess::NormalExit ? m_gateway.exitCode() : -1; }
 

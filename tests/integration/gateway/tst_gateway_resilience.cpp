@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// The gateway when things around it fail: the audit file cannot be written (statements are refused
+// with SQLSTATE 58030 until it can, and the chain stays intact), the database ends every connection
+// the gateway holds (what a database restart looks like to open connections: clients get an error, new
+// sessions work, the state connections and the revocation listener come back), and the gateway itself
+// restarts (tasks stay valid, the audit chain continues across both runs).
+
+#include "admin_http.h"
+
+using namespace gatewaytest;
+
+namespace {
+
+const QByteArray kAdminToken = "resilience-admin-token-0123456789";
+
+} // namespace
+
+class TestGatewayResilience : public QObject
+{
+    Q_OBJECT
+
+private:
+    GatewayFixture m_gw{QStringLiteral("writ_gw_resilience")};
+    int m_adminPort = 0;
+
+    QByteArray metrics() { return httpCall(m_adminPort, "GET", "/metrics", {}, kAdminToken).body; }
+
+    static void setFileSizeLimit(qint64 pid, const QString &limit)
+    {
+        const CliResult r = runTool("prlimit", {"--pid", QString::number(pid), "--fsize=" + limit + ":unlimited"}, QString());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+    void startWithAdmin()
+    {
+        m_adminPort = waitForAdminPort(m_gw);
+        QVERIFY2(m_adminPort > 0, qPrintable(m_gw.log()));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        writeTokenFile(m_gw.path("admin.token"), kAdminToken);
+        m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
+        startWithAdmin();
+    }
+
+    void auditFailureRefusesStatementsUntilTheFileIsWritableAgain()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=3"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT id FROM public.tickets LIMIT 1").ok);
+
+        // The file may not grow by a byte: the next record cannot be written.
+        setFileSizeLimit(m_gw.pid(), QString::number(QFileInfo(m_gw.auditFile()).size()));
+        const SqlResult refused = agent.exec("SELECT id FROM public.tickets LIMIT 1");
+        QVERIFY(!refused.ok);
+        QCOMPARE(refused.sqlstate, QStringLiteral("58030"));
+        QVERIFY2(refused.error.contains("audit"), qPrintable(refused.error));
+        QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("audit write failed"), 3000);
+        QVERIFY(!metrics().contains("writ_gateway_audit_failures_total 0"));
+
+        // Room again: statements run, and the chain has no gap or half line.
+        setFileSizeLimit(m_gw.pid(), QStringLiteral("unlimited"));
+        Session again(m_gw.gatewayDsn(task.credential));
+        QVERIFY2(again.exec("SELECT id FROM public.tickets LIMIT 1").ok, qPrintable(m_gw.log()));
+        httpCall(m_adminPort, "GET", "/v1/audit?limit=1", {}, kAdminToken); // flushes
+        const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
+        QVERIFY2(verify.exitCode == 0, floortest::cliText(verify).constData());
+    }
+
+    void databaseEndingEveryConnectionIsSurvived()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=4"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY(agent.exec("SELECT 1").ok);
+        QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("writ_gateway_state_listening 1"), 5000);
+
+        // Every connection to the database but ours ends: the agent's upstream, the state store, the listener.
+        Session owner(m_gw.dsn);
+        const SqlResult killed = owner.exec("SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid) "
+                                            "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        QVERIFY2(killed.ok, qPrintable(killed.error));
+        QVERIFY(killed.rows.at(0).at(0).toInt() >= 2);
+
+        const SqlResult broken = agent.exec("SELECT 1");
+        QVERIFY(!broken.ok); // an error, not a hang
+        QVERIFY2(broken.error.contains("connect again") || broken.error.contains("terminat"), qPrintable(broken.error));
+        QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
+
+        // New sessions work (the state store reconnects); the listener comes back and pushes revocations again.
+        Session fresh(m_gw.gatewayDsn(task.credential));
+        QVERIFY2(fresh.exec("SELECT count(*) FROM public.tickets").ok, qPrintable(m_gw.log()));
+        QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("writ_gateway_state_listening 1"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("listening for revocations again"), 3000);
+        const auto ended = runWrit({"task", "end", task.id, "--db", m_gw.dsn});
+        QCOMPARE(ended.exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("session(s) of task " + task.id), 2000);
+    }
+
+    void clientVanishingReleasesItsDatabaseConnection()
+    {
+        // psql killed with SIGKILL sends no Terminate: the gateway must still close the upstream side.
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=6"});
+        QProcess psql;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PGPASSWORD", task.credential);
+        psql.setProcessEnvironment(env);
+        psql.start("psql", {"-X", "-At", m_gw.gatewayDsn(QString()).replace("password=", "")});
+        QVERIFY(psql.waitForStarted());
+        psql.write("SELECT 'ready';\n");
+        Session owner(m_gw.dsn);
+        const QString backends = "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE '%/" + task.id + "'";
+        QTRY_COMPARE_WITH_TIMEOUT(owner.exec(backends).rows.at(0).at(0), QStringLiteral("1"), 10000);
+        psql.kill();
+        psql.waitForFinished();
+        QTRY_COMPARE_WITH_TIMEOUT(owner.exec(backends).rows.at(0).at(0), QStringLiteral("0"), 3000);
+    }
+
+    void restartKeepsTasksAndTheAuditChain()
+    {
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=5"});
+        {
+            Session agent(m_gw.gatewayDsn(task.credential));
+            QVERIFY(agent.exec("SELECT 1").ok);
+        }
+        const QByteArray before = [&] {
+            QFile f(m_gw.auditFile());
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
+        m_gw.restart();
+        QVERIFY2(m_gw.exitCode() == 0 || m_gw.running(), qPrintable(m_gw.log()));
+        startWithAdmin();
+        Session agent(m_gw.gatewayDsn(task.credential));
+        QVERIFY2(agent.exec("SELECT count(*) FROM public.tickets").ok, qPrintable(m_gw.log()));
+        agent.close();
+        httpCall(m_adminPort, "GET", "/v1/audit?limit=1", {}, kAdminToken); // flushes
+        QFile f(m_gw.auditFile());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray after = f.readAll();
+        QVERIFY(after.startsWith(before)); // appended to, never rewritten
+        QVERIFY(after.size() > before.size());
+        const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
+        QVERIFY2(verify.exitCode == 0, floortest::cliText(verify).constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGatewayResilience)
+#include "tst_gateway_resilience.moc"
