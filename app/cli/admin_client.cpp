@@ -29,8 +29,11 @@ AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFil
     client.set_bearer_token_auth(*token.secret);
     client.set_connection_timeout(10);
     client.set_read_timeout(30);
-    const std::string payload = body.is_null() ? std::string() : body.dump();
-    const httplib::Result res = method == "POST"     ? client.Post(path, payload, "application/json")
+    // A string body is sent as it is (a signed bundle); anything else as JSON.
+    const std::string payload = body.is_null() ? std::string() : body.is_string() ? body.get<std::string>() : body.dump();
+    const char *type = body.is_string() ? "application/jose" : "application/json";
+    const httplib::Result res = method == "POST"     ? client.Post(path, payload, type)
+                                : method == "PUT"    ? client.Put(path, payload, type)
                                 : method == "DELETE" ? client.Delete(path)
                                                      : client.Get(path);
     if (!res) {

@@ -24,7 +24,7 @@ struct AdminAnswer
 };
 
 /// `gatewayUrl` like http://127.0.0.1:6433 or https://gw.example.com:6433 (its certificate is
-/// verified). `method` GET, POST or DELETE.
+/// verified). `method` GET, POST, PUT or DELETE; a string `body` is sent as it is, anything else as JSON.
 /// `tokenOption` names the option the bearer token came from, for the message when it is refused.
 AdminAnswer callAdmin(const std::string &gatewayUrl, const std::string &tokenFile, const std::string &method,
                       const std::string &path, const nlohmann::json &body = nullptr, const char *tokenOption = "--token-file");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // writ compile | plan | apply — the policy compiled to the PostgreSQL floor.
 #include "commands.h"
+#include "floor_common.h"
 #include "output.h"
 
 #include "catalog/catalog_error.h"
@@ -25,55 +26,6 @@
 namespace writ::cli {
 
 namespace {
-
-struct FloorOptions
-{
-    std::string policy, db, catalog, output, format = "text";
-    bool yes = false, showSql = false;
-};
-
-/// Loads, checks and compiles; prints diagnostics. Returns nullopt (and sets exitCode) on failure.
-std::optional<compile::CompileResult> compileOrReport(const FloorOptions &o, policy::LoadResult &loaded, catalog::Catalog &cat,
-                                                      int &exitCode, const char *command)
-{
-    loaded = policy::loadPolicyFile(o.policy);
-    if (!loaded.ok()) {
-        printDiagnostics(std::cerr, loaded.diagnostics, "text");
-        std::cerr << o.policy << ": FAILED (" << summary(loaded.diagnostics) << ")\n";
-        exitCode = ExitDiagnostics;
-        return std::nullopt;
-    }
-    try {
-        cat = o.db.empty() ? catalog::loadCatalogFile(o.catalog) : catalog::introspect(o.db);
-    } catch (const catalog::CatalogError &e) {
-        std::cerr << "writ " << command << ": " << e.what() << "\n";
-        exitCode = ExitEnvironment;
-        return std::nullopt;
-    }
-    compile::CompileResult compiled = compile::compilePolicy(loaded.policy, loaded.sources, cat);
-    printDiagnostics(std::cerr, compiled.diagnostics, "text");
-    if (!compiled.ok()) {
-        std::cerr << o.policy << ": not compiled (" << summary(compiled.diagnostics) << ")\n";
-        exitCode = ExitDiagnostics;
-        return std::nullopt;
-    }
-    return compiled;
-}
-
-void printPlan(std::ostream &out, const compile::Plan &plan, bool showSql)
-{
-    if (plan.runtimeChange)
-        out << "  + install or upgrade the writ runtime schema\n";
-    for (const auto &s : plan.steps) {
-        out << "  [" << compile::toString(s.risk) << "] " << s.why << "\n";
-        if (showSql) {
-            std::string sql = s.sql;
-            for (std::size_t at = 0; (at = sql.find('\n', at)) != std::string::npos; at += 5)
-                sql.replace(at, 1, "\n    ");
-            out << "    " << sql << "\n";
-        }
-    }
-}
 
 nlohmann::json planJson(const compile::Plan &plan, const Diagnostics &warnings)
 {
@@ -192,20 +144,7 @@ void registerFloor(CLI::App &app, int &exitCode)
         options.policyName = loaded.policy.name;
         options.policyText = policy::writePolicy(loaded.policy);
         options.policySha256 = compile::sha256Hex(options.policyText);
-        options.confirm = [&o](const compile::Plan &plan) {
-            std::cout << "Plan:\n";
-            printPlan(std::cout, plan, o.showSql);
-            if (o.yes)
-                return true;
-            if (!::isatty(STDIN_FILENO)) {
-                std::cerr << "writ apply: not applied: pass --yes to apply without a terminal to confirm on\n";
-                return false;
-            }
-            std::cout << "Apply " << plan.steps.size() << " step(s)? [y/N] " << std::flush;
-            std::string answer;
-            std::getline(std::cin, answer);
-            return answer == "y" || answer == "Y" || answer == "yes";
-        };
+        options.confirm = confirmPlan(o.yes, o.showSql, "apply");
         try {
             const compile::ApplyResult result = compile::applyDesiredState(o.db, compiled->state, options);
             if (result.plan.empty()) {

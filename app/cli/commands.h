@@ -32,5 +32,6 @@ void registerPolicyTest(CLI::App &app, int &exitCode);
 void registerDiff(CLI::App &app, int &exitCode);
 void registerAudit(CLI::App &app, int &exitCode);
 void registerApprovals(CLI::App &app, int &exitCode);
+void registerPublish(CLI::App &app, int &exitCode);
 
 } // namespace writ::cli

@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     writ::cli::registerDiff(app, exitCode);
     writ::cli::registerAudit(app, exitCode);
     writ::cli::registerApprovals(app, exitCode);
+    writ::cli::registerPublish(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -72,12 +72,13 @@ std::optional<Deployment> readLastDeployment(pqxx::transaction_base &tx)
     const pqxx::row exists = tx.exec1("SELECT to_regclass('writ.deployment') IS NOT NULL");
     if (!exists[0].as<bool>())
         return std::nullopt;
-    const pqxx::result r = tx.exec("SELECT version, sha256, state::text FROM writ.deployment ORDER BY version DESC LIMIT 1");
+    const pqxx::result r = tx.exec("SELECT version, sha256, state::text, policy FROM writ.deployment ORDER BY version DESC LIMIT 1");
     if (r.empty())
         return std::nullopt;
     Deployment d = deploymentFromJson(r[0][2].as<std::string>());
     d.version = r[0][0].as<long long>();
     d.sha256 = r[0][1].as<std::string>();
+    d.policyText = r[0][3].as<std::string>("");
     return d;
 }
 

@@ -40,6 +40,7 @@ struct Deployment
     long long version = 0;
     std::string sha256;
     std::string runtimeSha256;
+    std::string policyText; ///< the canonical policy it was applied from ("" for deployments before it was kept)
     DesiredState state;
     std::map<std::string, RecordedText> recorded; ///< key: "policy:schema.rel.name" or "view:schema.name"
 };

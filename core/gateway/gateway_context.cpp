@@ -9,6 +9,7 @@
 #include "identity/secret_file.h"
 #include "identity/task_credential.h"
 #include "policy/policy_loader.h"
+#include "publish/bundle_store.h"
 #include "tasks/task_password.h"
 
 #include <asio/thread_pool.hpp>
@@ -27,22 +28,22 @@ std::string readSecret(const std::string &path, const char *what, std::size_t mi
     return std::move(*r.secret);
 }
 
-identity::KeySet readKeys(const std::vector<std::string> &files)
+identity::KeySet readKeys(const std::vector<std::string> &files, const std::string &what)
 {
     identity::KeySet all;
     for (const auto &file : files) {
         std::string error;
         const auto text = readTextFile(file, error, identity::kMaxKeyFileBytes);
         if (!text)
-            throw std::runtime_error("credentials.key_files: " + error);
+            throw std::runtime_error(what + ": " + error);
         auto set = identity::parseJwks(*text);
         if (!set)
-            throw std::runtime_error("credentials.key_files: " + file + ": " + set.error().toString());
+            throw std::runtime_error(what + ": " + file + ": " + set.error().toString());
         for (auto &k : set.value().keys)
             all.keys.push_back(std::move(k));
     }
     if (all.keys.empty())
-        throw std::runtime_error("credentials.key_files hold no usable key: task credentials could never be verified");
+        throw std::runtime_error(what + " hold no usable key");
     return all;
 }
 
@@ -53,7 +54,9 @@ GatewayContext::GatewayContext(GatewayConfig config) : m_config(std::move(config
     const auto &c = m_config;
     m_verifier = std::make_unique<identity::TaskCredentialVerifier>(
         identity::TaskCredentialRules{c.credentials.issuer, c.credentials.audience, identity::kDefaultLeeway, c.credentials.maxLifetime},
-        readKeys(c.credentials.keyFiles));
+        readKeys(c.credentials.keyFiles, "credentials.key_files"));
+    if (c.bundles.enabled)
+        m_publisherKeys = std::make_unique<identity::KeySet>(readKeys(c.bundles.publisherKeys, "bundles.publisher_keys"));
     std::string secretError;
     const auto secret = tasks::loadTaskPasswordSecret(c.passwordSecretFile, secretError);
     if (!secret)
@@ -66,7 +69,9 @@ GatewayContext::GatewayContext(GatewayConfig config) : m_config(std::move(config
     m_store = std::make_unique<TaskStore>(c.stateDsn);
     m_blockingPool = std::make_unique<asio::thread_pool>(2);
     if (!reloadPolicy())
-        throw std::runtime_error("no policy is deployed in the state database: run `writ apply` first");
+        throw std::runtime_error(c.bundles.enabled
+                                     ? "no signed policy bundle is published in the state database: run `writ publish POLICY --db ... --publisher-key ...`"
+                                     : "no policy is deployed in the state database: run `writ apply` first");
 }
 
 GatewayContext::~GatewayContext()
@@ -75,20 +80,69 @@ GatewayContext::~GatewayContext()
         m_blockingPool->join();
 }
 
+std::optional<publish::SignedBundle> GatewayContext::verifyBundle(const std::string &compact, std::string &error) const
+{
+    if (!m_publisherKeys) {
+        error = "this gateway trusts no publisher keys (no bundles section)";
+        return std::nullopt;
+    }
+    return publish::verifyBundle(compact, *m_publisherKeys, error);
+}
+
+std::optional<PolicySource> GatewayContext::newestSource()
+{
+    if (!m_config.bundles.enabled) {
+        const auto deployed = m_store->latestDeployment();
+        if (!deployed)
+            return std::nullopt;
+        return PolicySource{deployed->version, deployed->policyText, deployed->sha256, "", "deployment " + std::to_string(deployed->version)};
+    }
+    std::optional<publish::StoredBundle> stored;
+    try {
+        stored = publish::activeBundle(m_config.stateDsn);
+    } catch (const publish::BundleStoreError &e) {
+        throw std::runtime_error(e.what());
+    }
+    if (!stored)
+        return std::nullopt;
+    if (stored->version == m_policyVersion.load())
+        return PolicySource{stored->version, "", "", "", ""}; // unchanged: not verified again
+    std::string error;
+    const auto bundle = verifyBundle(stored->compact, error);
+    if (!bundle) {
+        // Fail closed: keep enforcing what was verified before, and say why loudly.
+        ++m_metrics.bundlesRejected;
+        throw std::runtime_error("bundle " + std::to_string(stored->version) + " is refused: " + error);
+    }
+    return PolicySource{stored->version, bundle->content.policyText, bundle->content.sha256, bundle->kid,
+                        "bundle " + std::to_string(stored->version)};
+}
+
 bool GatewayContext::reloadPolicy()
 {
     std::lock_guard lock(m_reloadMutex);
-    const auto deployed = m_store->latestDeployment();
-    if (!deployed || deployed->version == m_policyVersion.load())
+    const auto source = newestSource();
+    if (!source || source->version == m_policyVersion.load())
         return false;
-    auto loaded = policy::loadPolicy(deployed->policyText, "deployment " + std::to_string(deployed->version));
+    auto loaded = policy::loadPolicy(source->text, source->label);
     if (loaded.diagnostics.hasErrors())
-        throw std::runtime_error("deployment " + std::to_string(deployed->version) + " holds a policy that does not load");
+        throw std::runtime_error(source->label + " holds a policy that does not load");
     auto catalog = std::make_shared<const catalog::Catalog>(catalog::introspect(m_config.stateDsn));
     auto policy = std::make_shared<const policy::Policy>(std::move(loaded.policy));
-    m_engine.store(std::make_shared<const decide::DecisionEngine>(policy, catalog, std::to_string(deployed->version)));
-    m_policyVersion.store(deployed->version);
+    m_engine.store(std::make_shared<const decide::DecisionEngine>(policy, catalog, std::to_string(source->version)));
+    {
+        std::lock_guard infoLock(m_sourceMutex);
+        m_sourceSha256 = source->sha256;
+        m_sourcePublisher = source->publisher;
+    }
+    m_policyVersion.store(source->version);
     return true;
+}
+
+std::pair<std::string, std::string> GatewayContext::policyIdentity() const
+{
+    std::lock_guard lock(m_sourceMutex);
+    return {m_sourceSha256, m_sourcePublisher};
 }
 
 } // namespace writ::gateway

@@ -11,9 +11,11 @@
 #include "gateway/session/session_registry.h"
 #include "gateway/session/statement_identities.h"
 #include "gateway/state/task_store.h"
+#include "publish/bundle.h"
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -31,6 +33,16 @@ class TaskCredentialVerifier;
 }
 
 namespace writ::gateway {
+
+/// Where the policy in force came from: a deployment (writ.deployment) or a verified signed bundle.
+struct PolicySource
+{
+    long long version = 0;
+    std::string text;      ///< canonical policy YAML
+    std::string sha256;
+    std::string publisher; ///< kid of the bundle's signing key; "" for deployments
+    std::string label;     ///< "bundle 7", for messages
+};
 
 class GatewayContext
 {
@@ -53,9 +65,16 @@ public:
 
     std::shared_ptr<const decide::DecisionEngine> engine() const { return m_engine.load(); }
 
-    /// Rebuilds the engine when a newer deployment exists; returns true when it changed.
+    /// Rebuilds the engine when a newer deployment (or, with `bundles`, another active bundle that a
+    /// publisher key verifies) exists; returns true when it changed. Throws std::runtime_error when the
+    /// new version cannot be used; the old one then stays in force.
     bool reloadPolicy();
     long long policyVersion() const { return m_policyVersion.load(); }
+    /// sha256 and publisher of the policy in force.
+    std::pair<std::string, std::string> policyIdentity() const;
+    bool bundlesRequired() const { return m_config.bundles.enabled; }
+    /// Checks a bundle against the publisher keys (bundles must be enabled).
+    std::optional<publish::SignedBundle> verifyBundle(const std::string &compact, std::string &error) const;
 
 private:
     GatewayConfig m_config;
@@ -70,6 +89,11 @@ private:
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};
     std::mutex m_reloadMutex; ///< the poll, SIGHUP and NOTIFY may all ask at once
+    std::unique_ptr<identity::KeySet> m_publisherKeys;
+    mutable std::mutex m_sourceMutex;
+    std::string m_sourceSha256, m_sourcePublisher;
+
+    std::optional<PolicySource> newestSource();
 };
 
 } // namespace writ::gateway

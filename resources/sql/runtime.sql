@@ -100,6 +100,31 @@ $$;
 CREATE OR REPLACE TRIGGER deployment_applied AFTER INSERT ON writ.deployment
   FOR EACH ROW EXECUTE FUNCTION writ.notify_deployment();
 
+-- Signed policy bundles (`writ publish`): what gateways configured with publisher keys enforce. The
+-- active bundle is the one activated last; a rollback activates an earlier one again.
+CREATE TABLE IF NOT EXISTS writ.bundle (
+  version      bigserial PRIMARY KEY,
+  policy_name  text NOT NULL,
+  sha256       text NOT NULL,
+  signed       text NOT NULL,
+  publisher    text NOT NULL,
+  deployment   bigint,
+  published_by name NOT NULL DEFAULT session_user,
+  published_at timestamptz NOT NULL DEFAULT now(),
+  activated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE OR REPLACE FUNCTION writ.notify_bundle() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+  PERFORM pg_notify('writ_bundle', NEW.version::text);
+  RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER bundle_activated AFTER INSERT OR UPDATE OF activated_at ON writ.bundle
+  FOR EACH ROW EXECUTE FUNCTION writ.notify_bundle();
+
 REVOKE ALL ON ALL TABLES IN SCHEMA writ FROM PUBLIC;
 
 -- The context of the task whose JIT role is session_user; NULL once expired or revoked, so every

@@ -116,6 +116,8 @@ std::string prometheus(GatewayContext &ctx)
     metric(out, "writ_gateway_audit_failures_total", "counter", "Audit records that could not be written (statement refused).",
            static_cast<double>(m.auditFailures));
     metric(out, "writ_gateway_policy_reloads_total", "counter", "New policy deployments picked up.", static_cast<double>(m.policyReloads));
+    metric(out, "writ_gateway_bundles_rejected_total", "counter", "Active policy bundles refused (signature, key or policy).",
+           static_cast<double>(m.bundlesRejected));
     metric(out, "writ_gateway_revocations_notified_total", "counter", "Task ends pushed by the state database (LISTEN/NOTIFY).",
            static_cast<double>(m.revocationsNotified));
     metric(out, "writ_gateway_state_listening", "gauge", "1 while the gateway listens to the state database for revocations.",
@@ -134,9 +136,6 @@ void statusRoutes(httplib::Server &http, GatewayContext &ctx)
     });
     http.Get("/metrics", [&ctx](const httplib::Request &, httplib::Response &res) {
         res.set_content(prometheus(ctx), "text/plain; version=0.0.4");
-    });
-    http.Get("/v1/policy", [&ctx](const httplib::Request &, httplib::Response &res) {
-        reply(res, 200, {{"version", ctx.policyVersion()}});
     });
 }
 
@@ -269,6 +268,7 @@ void registerAdminRoutes(httplib::Server &http, GatewayContext &ctx)
     taskRoutes(http, ctx);
     approvalRoutes(http, ctx);
     auditRoutes(http, ctx);
+    registerPolicyRoutes(http, ctx);
 }
 
 } // namespace writ::gateway

@@ -12,5 +12,7 @@ namespace writ::gateway {
 class GatewayContext;
 
 void registerAdminRoutes(httplib::Server &server, GatewayContext &context);
+/// /v1/policy: the version in force, published bundles, publishing and rolling back (policy_routes.cpp).
+void registerPolicyRoutes(httplib::Server &server, GatewayContext &context);
 
 } // namespace writ::gateway

@@ -222,7 +222,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         return load;
     }
     if (!r.keys(root, {"listen", "upstream", "state_dsn", "password_secret", "environment", "tls", "credentials", "audit",
-                       "admin", "tasks_api", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
+                       "admin", "tasks_api", "bundles", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
                 "the gateway configuration"))
         return load;
     if (const auto n = root["listen"])
@@ -283,6 +283,13 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
     }
     if (const auto t = root["tasks_api"])
         readTasksApi(r, t, c);
+    if (const auto b = root["bundles"]; b && r.keys(b, {"publisher_keys"}, "bundles")) {
+        c.bundles.enabled = true;
+        r.strings(b, "publisher_keys", c.bundles.publisherKeys);
+        if (c.bundles.publisherKeys.empty())
+            r.error(b, "config.missing", "bundles.publisher_keys is required",
+                    "the JWKS of the keys `writ publish --publisher-key` signs with");
+    }
     r.integer(root, "workers", c.workers, 0, 256);
     r.integer(root, "max_clients", c.maxClients, 1, 100000);
     r.duration(root, "auth_timeout", c.authTimeout);

@@ -86,6 +86,14 @@ struct TasksApiConfig
     std::chrono::seconds approvalWindow{900}; ///< how long a start request waits for its approval
 };
 
+/// Signed policy bundles (`writ publish`); off unless the `bundles` section is present. When on, the
+/// gateway enforces only the active bundle of writ.bundle, and only when a publisher key verifies it.
+struct BundleConfig
+{
+    bool enabled = false;
+    std::vector<std::string> publisherKeys; ///< JWKS / JWK / PEM public keys of the publishers
+};
+
 struct GatewayConfig
 {
     Endpoint listen{"127.0.0.1", 6432};
@@ -98,6 +106,7 @@ struct GatewayConfig
     AuditConfig audit;
     AdminConfig admin;
     TasksApiConfig tasksApi;
+    BundleConfig bundles;
     int workers = 0;                        ///< io_context threads; 0 = one per core
     int maxClients = 1000;
     std::chrono::seconds authTimeout{10};

@@ -14,6 +14,7 @@ namespace {
 
 inline constexpr const char *kTaskEndedChannel = "writ_task_ended";
 inline constexpr const char *kDeploymentChannel = "writ_deployment";
+inline constexpr const char *kBundleChannel = "writ_bundle";
 
 class Receiver final : public pqxx::notification_receiver
 {
@@ -60,10 +61,12 @@ void StateListener::run()
                 if (m_handlers.taskEnded && !id.empty())
                     m_handlers.taskEnded(id);
             });
-            Receiver deployed(c, kDeploymentChannel, [this](const std::string &) {
+            const auto onPolicy = [this](const std::string &) {
                 if (m_handlers.deployed)
                     m_handlers.deployed();
-            });
+            };
+            Receiver deployed(c, kDeploymentChannel, onPolicy);
+            Receiver bundle(c, kBundleChannel, onPolicy);
             // LISTEN is sent lazily by libpqxx; one round trip makes sure it is in place.
             c.get_notifs();
             if (m_handlers.listeningChanged)

@@ -2,7 +2,8 @@
 #pragma once
 
 // Pushes from the state database: the `writ` schema's triggers NOTIFY `writ_task_ended` (payload: the
-// task id) when a task is completed or revoked and `writ_deployment` when a policy is deployed. Every
+// task id) when a task is completed or revoked, `writ_deployment` when a policy is deployed and
+// `writ_bundle` when a signed bundle is published or rolled back to. Every
 // gateway listens, so a revocation reaches all of them at once, whichever gateway or CLI ended the task.
 // The poll in server.cpp stays as the safety net: it catches expiries (no event) and anything sent
 // while this connection was down. Runs on its own thread with its own connection.

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <functional>
 #include <sys/types.h>
 
 namespace gatewaytest {
@@ -99,8 +100,13 @@ public:
                          .arg(m_copy.name(), dsn, path("secret"), path("keys/jwks.json"), auditFile(), path("audit.key"), extraConfig)
                          .toUtf8());
         config.close();
+        if (beforeLaunch)
+            beforeLaunch();
         launch();
     }
+
+    /// Runs after the database, keys and configuration are ready, before the gateway starts.
+    std::function<void()> beforeLaunch;
 
     /// Starts the gateway process with the configuration start() wrote; waits for its listening line.
     void launch()
