@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -25,12 +27,23 @@ int main(int argc, char **argv)
     // not kill every session with SIGXFSZ; a peer that went away is a failed write, not SIGPIPE.
     std::signal(SIGXFSZ, SIG_IGN);
     std::signal(SIGPIPE, SIG_IGN);
+    // Each client holds two descriptors (its socket and its database connection): use every descriptor
+    // the system allows rather than the soft limit of 1024, which caps a gateway near 500 clients.
+    if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     auto loaded = writ::gateway::loadGatewayConfig(config);
     for (const auto &d : loaded.diagnostics.items())
         std::cerr << writ::formatDiagnostic(d) << "\n";
     if (!loaded.ok())
         return 1;
+    const rlim_t needed = 2 * static_cast<rlim_t>(loaded.config.maxClients) + 64;
+    if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY && files.rlim_cur < needed)
+        std::cerr << "writ-gateway: warning: " << files.rlim_cur << " file descriptors allow about " << (files.rlim_cur - 64) / 2
+                  << " clients, fewer than max_clients " << loaded.config.maxClients << " (raise the limit, e.g. LimitNOFILE=" << needed
+                  << " in the systemd unit)\n";
     try {
         writ::gateway::GatewayContext context(loaded.config);
         writ::gateway::GatewayServer server(context);
