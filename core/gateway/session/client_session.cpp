@@ -14,6 +14,7 @@
 #include "gateway/session/upstream_link.h"
 #include "identity/task_credential.h"
 #include "sql/analyzer.h"
+#include "sql/sqlcommenter.h"
 #include "tasks/task_password.h"
 
 #include <asio/co_spawn.hpp>
@@ -150,6 +151,14 @@ struct ClientSession::Impl
         e.client = clientAddress;
         e.databaseRole = task.role;
         return e;
+    }
+
+    /// Without a workflow from the credential, a statement's sqlcommenter traceparent names it.
+    void attributeWorkflow(audit::AuditEvent &e, const std::string &sql) const
+    {
+        if (workflow.empty())
+            if (auto trace = sql::sqlcommenterTraceId(sql))
+                e.workflow = std::move(*trace);
     }
 
     bool audit(const audit::AuditEvent &e)
@@ -438,6 +447,7 @@ struct ClientSession::Impl
             d = decide::applyRowEstimate(d, rows);
         }
         auto record = event(audit::EventKind::Decision);
+        attributeWorkflow(record, sql);
         const auto identity = ctx.statementIdentities().lookup(sql);
         record.query = identity->query;
         record.fingerprint = identity->fingerprint;
@@ -671,6 +681,7 @@ struct ClientSession::Impl
             }
             for (auto &done : filter.takeCompleted()) {
                 auto e = event(audit::EventKind::Statement);
+                attributeWorkflow(e, done.statement.sql);
                 const auto identity = ctx.statementIdentities().lookup(done.statement.sql);
                 e.query = identity->query;
                 e.fingerprint = identity->fingerprint;

@@ -306,6 +306,13 @@ private slots:
         }
         QVERIFY(statements >= 3); // two decisions and the allowed statement's completion
 
+        // Without a workflow in the credential, a sqlcommenter traceparent names the statement's workflow.
+        const QString traceId = "0af7651916cd43dd8448eb211c80319c";
+        QVERIFY(agent.exec("SELECT id FROM tickets /*action='summarize',traceparent='00-" + traceId + "-b7ad6b7169203331-01'*/").ok);
+        const QJsonArray traced = call("GET", "/v1/audit?workflow=" + traceId).json().array();
+        QCOMPARE(traced.size(), 2); // its decision and its completion
+        QCOMPARE(traced.at(0).toObject().value("task").toString(), task.id);
+
         const HttpResult all = call("GET", "/v1/audit?limit=5");
         QCOMPARE(all.status, 200);
         QVERIFY(all.json().isArray());
