@@ -107,14 +107,19 @@ public:
 
     /// Runs after the database, keys and configuration are ready, before the gateway starts.
     std::function<void()> beforeLaunch;
+    /// The gateway to run (default: the one just built), and arguments before --config (e.g. for runuser).
+    QString program = QStringLiteral(WRIT_GATEWAY);
+    QStringList programArguments;
+    /// The directory holding keys, configuration and the audit file.
+    QString directory() const { return m_dir.path(); }
 
     /// Starts the gateway process with the configuration start() wrote; waits for its listening line.
     void launch()
     {
         port = 0;
         m_log.clear();
-        m_gateway.setProgram(QStringLiteral(WRIT_GATEWAY));
-        m_gateway.setArguments({"--config", path("gateway.yaml")});
+        m_gateway.setProgram(program);
+        m_gateway.setArguments(QStringList(programArguments) << "--config" << path("gateway.yaml"));
         m_gateway.setProcessChannelMode(QProcess::SeparateChannels);
         m_gateway.start();
         QElapsedTimer waited;
