@@ -3,6 +3,8 @@
 
 #include "gateway/config/gateway_config.h"
 
+#include <QFile>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace writ::gateway;
@@ -131,6 +133,51 @@ private slots:
         QCOMPARE(api.trust[1].trustDomain, std::string("example.org"));
         QCOMPARE(api.trust[1].leeway, std::chrono::seconds(5));
         QVERIFY(!parseGatewayConfig(kMinimal, "gw.yaml").config.tasksApi.enabled);
+    }
+
+    /// docs/gateway.md's table names every key the parser knows (read from r.keys(...) in its source),
+    /// and the parser knows every key the table names: the reference cannot drift from the code.
+    void referenceTableMatchesTheParser()
+    {
+        QFile docFile(QStringLiteral(WRIT_SOURCE_DIR "/docs/gateway.md"));
+        QFile srcFile(QStringLiteral(WRIT_SOURCE_DIR "/core/gateway/config/gateway_config.cpp"));
+        QVERIFY(docFile.open(QIODevice::ReadOnly) && srcFile.open(QIODevice::ReadOnly));
+        const QString doc = QString::fromUtf8(docFile.readAll());
+        const QString src = QString::fromUtf8(srcFile.readAll());
+
+        // Documented keys: the backticked names in the first column of the table rows.
+        QStringList documented;
+        static const QRegularExpression row(QStringLiteral("^\\| (`[^|]+) \\|"), QRegularExpression::MultilineOption);
+        static const QRegularExpression name(QStringLiteral("`([a-z_.]+)`"));
+        for (auto it = row.globalMatch(doc); it.hasNext();)
+            for (auto n = name.globalMatch(it.next().captured(1)); n.hasNext();)
+                documented << n.next().captured(1);
+        QVERIFY2(documented.size() > 30, qPrintable(documented.join(' ')));
+
+        // Parsed keys: r.keys(node, {"a", "b"}, "section").
+        QStringList parsed;
+        static const QRegularExpression keysCall(QStringLiteral("r\\.keys\\(\\w+, \\{([^}]*)\\},\\s*\"([^\"]+)\"\\)"));
+        for (auto it = keysCall.globalMatch(src); it.hasNext();) {
+            const auto m = it.next();
+            const QString section = m.captured(2) == "the gateway configuration" ? QString() : m.captured(2);
+            for (auto k = QRegularExpression(QStringLiteral("\"([a-z_]+)\"")).globalMatch(m.captured(1)); k.hasNext();)
+                parsed << (section.isEmpty() ? QString() : section + ".") + k.next().captured(1);
+        }
+        QVERIFY2(parsed.size() > 30, qPrintable(parsed.join(' ')));
+
+        QStringList problems;
+        for (const QString &key : parsed) {
+            // A section (upstream, tls, admin.tls, ...) is documented through its keys.
+            const bool isSection = std::any_of(parsed.begin(), parsed.end(), [&](const QString &k) { return k.startsWith(key + "."); });
+            const bool named = documented.contains(key)
+                               || (isSection && std::any_of(documented.begin(), documented.end(), [&](const QString &d) { return d.startsWith(key + "."); }));
+            if (!named)
+                problems << key + ": parsed but not in docs/gateway.md";
+        }
+        for (const QString &key : documented)
+            if (!parsed.contains(key))
+                problems << key + ": documented but not parsed";
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
     }
 
     void unreadableFileIsAnError()
