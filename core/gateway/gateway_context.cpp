@@ -52,11 +52,7 @@ identity::KeySet readKeys(const std::vector<std::string> &files, const std::stri
 GatewayContext::GatewayContext(GatewayConfig config) : m_config(std::move(config))
 {
     const auto &c = m_config;
-    m_verifier = std::make_unique<identity::TaskCredentialVerifier>(
-        identity::TaskCredentialRules{c.credentials.issuer, c.credentials.audience, identity::kDefaultLeeway, c.credentials.maxLifetime},
-        readKeys(c.credentials.keyFiles, "credentials.key_files"));
-    if (c.bundles.enabled)
-        m_publisherKeys = std::make_unique<identity::KeySet>(readKeys(c.bundles.publisherKeys, "bundles.publisher_keys"));
+    reloadKeys(c);
     std::string secretError;
     const auto secret = tasks::loadTaskPasswordSecret(c.passwordSecretFile, secretError);
     if (!secret)
@@ -80,13 +76,35 @@ GatewayContext::~GatewayContext()
         m_blockingPool->join();
 }
 
+std::vector<std::string> GatewayContext::reloadKeys(const GatewayConfig &fresh)
+{
+    // Both sets are read before either is switched: a bad file changes nothing.
+    identity::KeySet credentialKeys = readKeys(fresh.credentials.keyFiles, "credentials.key_files");
+    const std::size_t credentialKeyCount = credentialKeys.keys.size();
+    auto verifier = std::make_shared<const identity::TaskCredentialVerifier>(
+        identity::TaskCredentialRules{fresh.credentials.issuer, fresh.credentials.audience, identity::kDefaultLeeway,
+                                      fresh.credentials.maxLifetime},
+        std::move(credentialKeys));
+    std::shared_ptr<const identity::KeySet> publishers;
+    if (m_config.bundles.enabled)
+        publishers = std::make_shared<const identity::KeySet>(readKeys(fresh.bundles.publisherKeys, "bundles.publisher_keys"));
+    std::vector<std::string> changed{std::to_string(credentialKeyCount) + " task-credential key(s)"};
+    m_verifier.store(std::move(verifier));
+    if (publishers) {
+        changed.push_back(std::to_string(publishers->keys.size()) + " publisher key(s)");
+        m_publisherKeys.store(std::move(publishers));
+    }
+    return changed;
+}
+
 std::optional<publish::SignedBundle> GatewayContext::verifyBundle(const std::string &compact, std::string &error) const
 {
-    if (!m_publisherKeys) {
+    const auto keys = m_publisherKeys.load();
+    if (!keys) {
         error = "this gateway trusts no publisher keys (no bundles section)";
         return std::nullopt;
     }
-    return publish::verifyBundle(compact, *m_publisherKeys, error);
+    return publish::verifyBundle(compact, *keys, error);
 }
 
 std::optional<PolicySource> GatewayContext::newestSource()

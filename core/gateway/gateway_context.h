@@ -16,6 +16,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -53,7 +54,8 @@ public:
     ~GatewayContext();
 
     const GatewayConfig &config() const { return m_config; }
-    const identity::TaskCredentialVerifier &verifier() const { return *m_verifier; }
+    /// The verifier of task credentials in force (replaced when SIGHUP brings new key files).
+    std::shared_ptr<const identity::TaskCredentialVerifier> verifier() const { return m_verifier.load(); }
     const std::string &passwordSecret() const { return m_passwordSecret; }
     TaskStore &store() { return *m_store; }
     audit::AuditWriter &audit() { return *m_audit; }
@@ -73,12 +75,17 @@ public:
     /// sha256 and publisher of the policy in force.
     std::pair<std::string, std::string> policyIdentity() const;
     bool bundlesRequired() const { return m_config.bundles.enabled; }
+    /// Re-reads the key files `fresh` names (credentials.key_files, bundles.publisher_keys) and switches
+    /// to them; what was in force stays when a file cannot be used (std::runtime_error says which).
+    /// Returns what changed, in words, for the log.
+    std::vector<std::string> reloadKeys(const GatewayConfig &fresh);
+
     /// Checks a bundle against the publisher keys (bundles must be enabled).
     std::optional<publish::SignedBundle> verifyBundle(const std::string &compact, std::string &error) const;
 
 private:
     GatewayConfig m_config;
-    std::unique_ptr<identity::TaskCredentialVerifier> m_verifier;
+    std::atomic<std::shared_ptr<const identity::TaskCredentialVerifier>> m_verifier;
     std::string m_passwordSecret;
     std::unique_ptr<TaskStore> m_store;
     std::unique_ptr<audit::AuditWriter> m_audit;
@@ -89,7 +96,7 @@ private:
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};
     std::mutex m_reloadMutex; ///< the poll, SIGHUP and NOTIFY may all ask at once
-    std::unique_ptr<identity::KeySet> m_publisherKeys;
+    std::atomic<std::shared_ptr<const identity::KeySet>> m_publisherKeys;
     mutable std::mutex m_sourceMutex;
     std::string m_sourceSha256, m_sourcePublisher;
 

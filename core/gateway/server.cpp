@@ -2,6 +2,7 @@
 #include "gateway/server.h"
 
 #include "audit/audit_writer.h"
+#include "common/diagnostic.h"
 #include "gateway/gateway_context.h"
 #include "gateway/protocol/backend.h"
 #include "gateway/session/client_session.h"
@@ -26,13 +27,44 @@
 
 namespace writ::gateway {
 
+namespace {
+
+/// Keys whose new value only a restart applies, named for the log.
+std::vector<std::string> restartOnlyChanges(const GatewayConfig &a, const GatewayConfig &b)
+{
+    std::vector<std::string> out;
+    const auto differs = [&out](bool d, const char *key) {
+        if (d)
+            out.emplace_back(key);
+    };
+    differs(a.listen.host != b.listen.host || a.listen.port != b.listen.port, "listen");
+    differs(a.upstream.host != b.upstream.host || a.upstream.port != b.upstream.port || a.upstream.database != b.upstream.database
+                || a.upstream.sslmode != b.upstream.sslmode,
+            "upstream");
+    differs(a.tls.required != b.tls.required || a.tls.loopbackExempt != b.tls.loopbackExempt || a.tls.exemptNetworks != b.tls.exemptNetworks,
+            "tls.required, tls.loopback_exempt or tls.exempt_networks");
+    differs(a.stateDsn != b.stateDsn, "state_dsn");
+    differs(a.passwordSecretFile != b.passwordSecretFile, "password_secret");
+    differs(a.environment != b.environment, "environment");
+    differs(a.audit.file != b.audit.file || a.audit.keyFile != b.audit.keyFile, "audit");
+    differs(a.admin.enabled != b.admin.enabled || a.admin.listen.port != b.admin.listen.port || a.admin.tokenFile != b.admin.tokenFile, "admin");
+    differs(a.tasksApi.enabled != b.tasksApi.enabled || a.tasksApi.credentialKeyFile != b.tasksApi.credentialKeyFile, "tasks_api");
+    differs(a.bundles.enabled != b.bundles.enabled, "bundles");
+    differs(a.workers != b.workers || a.maxClients != b.maxClients || a.authTimeout != b.authTimeout
+                || a.shutdownTimeout != b.shutdownTimeout,
+            "workers, max_clients, auth_timeout or shutdown_timeout");
+    return out;
+}
+
+} // namespace
+
 struct GatewayServer::Impl
 {
     GatewayContext &ctx;
     std::vector<std::unique_ptr<asio::io_context>> contexts;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
-    std::unique_ptr<asio::ssl::context> serverTls;
+    std::atomic<std::shared_ptr<asio::ssl::context>> serverTls; ///< replaced on SIGHUP; sessions keep the one they began with
     asio::ssl::context upstreamTls{asio::ssl::context::tls_client};
     std::atomic<std::size_t> nextContext{0};
     std::atomic<int> clients{0};
@@ -49,15 +81,49 @@ struct GatewayServer::Impl
         }
         upstreamTls.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
                                 | asio::ssl::context::no_tlsv1_1);
-        const auto &tls = c.config().tls;
-        if (!tls.certFile.empty()) {
-            serverTls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-            serverTls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2
-                                   | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
-                                   | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
-            serverTls->use_certificate_chain_file(tls.certFile);
-            serverTls->use_private_key_file(tls.keyFile, asio::ssl::context::pem);
+        serverTls.store(makeServerTls(c.config().tls));
+    }
+
+    /// The TLS context for clients, or null when no certificate is configured. Throws when the files do not load.
+    static std::shared_ptr<asio::ssl::context> makeServerTls(const TlsConfig &tls)
+    {
+        if (tls.certFile.empty())
+            return nullptr;
+        auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+        context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3
+                             | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        context->use_certificate_chain_file(tls.certFile);
+        context->use_private_key_file(tls.keyFile, asio::ssl::context::pem);
+        return context;
+    }
+
+    /// SIGHUP: reads the configuration file again and switches to its keys and certificate; every other
+    /// key takes effect on restart, which the log says. Blocking: runs on the blocking pool.
+    void reloadConfiguration()
+    {
+        const std::string &path = ctx.config().sourceFile;
+        if (path.empty())
+            return;
+        const ConfigLoad loaded = loadGatewayConfig(path);
+        if (!loaded.ok()) {
+            for (const auto &d : loaded.diagnostics.items())
+                std::cerr << formatDiagnostic(d) << "\n";
+            std::cerr << "writ-gateway: SIGHUP: " << path << " has errors; nothing reloaded\n";
+            return;
         }
+        try {
+            const auto tls = makeServerTls(loaded.config.tls);
+            const auto keys = ctx.reloadKeys(loaded.config);
+            serverTls.store(tls);
+            std::string what;
+            for (const auto &k : keys)
+                what += (what.empty() ? "" : ", ") + k;
+            std::cerr << "writ-gateway: SIGHUP: reloaded " << what << (tls ? ", the TLS certificate" : "") << "\n";
+        } catch (const std::exception &e) {
+            std::cerr << "writ-gateway: SIGHUP: keys and certificate not reloaded: " << e.what() << "\n";
+        }
+        for (const auto &key : restartOnlyChanges(ctx.config(), loaded.config))
+            std::cerr << "writ-gateway: SIGHUP: " << key << " changed; it takes effect when the gateway restarts\n";
     }
 
     asio::io_context &next() { return *contexts[nextContext++ % contexts.size()]; }
@@ -89,7 +155,7 @@ struct GatewayServer::Impl
                 continue;
             }
             ++clients;
-            auto session = std::make_shared<ClientSession>(ctx, std::move(socket), serverTls.get(), upstreamTls);
+            auto session = std::make_shared<ClientSession>(ctx, std::move(socket), serverTls.load(), upstreamTls);
             asio::co_spawn(worker, [this, session]() -> asio::awaitable<void> {
                 co_await session->run();
                 --clients;
@@ -244,8 +310,11 @@ void GatewayServer::run()
     std::function<void(const asio::error_code &, int)> onHangup = [this, &hangup, &onHangup](const asio::error_code &ec, int) {
         if (ec)
             return;
-        std::cerr << "writ-gateway: SIGHUP: checking for a new policy deployment\n";
-        asio::post(d->ctx.blockingPool(), [this] { d->checkPolicy(); });
+        std::cerr << "writ-gateway: SIGHUP: reloading keys and certificate, checking for a new policy\n";
+        asio::post(d->ctx.blockingPool(), [this] {
+            d->reloadConfiguration();
+            d->checkPolicy();
+        });
         hangup.async_wait(onHangup);
     };
     hangup.async_wait(onHangup);

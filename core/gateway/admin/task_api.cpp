@@ -353,7 +353,7 @@ TaskApi::TaskApi(GatewayContext &context, int gatewayPort) : d(std::make_unique<
     d->issuer = std::make_unique<identity::TaskCredentialIssuer>(std::move(ring.value()), c.credentials.issuer, c.credentials.audience);
     // A credential this gateway hands out must be one it accepts; say so now rather than at the agent's login.
     const auto probe = d->issuer->issue({"probe", "probe", "probe", identity::contextDigest({}), "", "", std::chrono::seconds(60)});
-    if (!probe || !context.verifier().verify(probe.value()))
+    if (!probe || !context.verifier()->verify(probe.value()))
         throw std::runtime_error("tasks_api.credential_key: the gateway would not accept the credentials it signs; add its public key "
                                  "(the jwks.json `writ keys generate` wrote beside it) to credentials.key_files");
 }

@@ -319,7 +319,9 @@ ConfigLoad loadGatewayConfig(const std::string &path)
         load.diagnostics.error("config.read", error, "", {path, 0, 0});
         return load;
     }
-    return parseGatewayConfig(*text, path);
+    ConfigLoad load = parseGatewayConfig(*text, path);
+    load.config.sourceFile = path;
+    return load;
 }
 
 } // namespace writ::gateway

@@ -96,6 +96,7 @@ struct BundleConfig
 
 struct GatewayConfig
 {
+    std::string sourceFile;                 ///< the file it was loaded from (SIGHUP reads it again)
     Endpoint listen{"127.0.0.1", 6432};
     UpstreamConfig upstream;
     std::string stateDsn;                   ///< libpq URI of the writ_admin login: tasks, deployments, revocations

@@ -88,7 +88,7 @@ struct ClientSession::Impl
 
     GatewayContext &ctx;
     Stream client;
-    asio::ssl::context *serverTls;
+    std::shared_ptr<asio::ssl::context> serverTls; ///< the certificate in force when the client connected
     asio::ssl::context &upstreamTls;
     proto::FrameDecoder clientDecoder{proto::FrameDecoder::Phase::Startup};
     std::unique_ptr<UpstreamLink> upstream;
@@ -128,8 +128,8 @@ struct ClientSession::Impl
         std::unique_ptr<asio::steady_timer> done; ///< cancelled when the answer is complete
     } internal;
 
-    Impl(GatewayContext &c, asio::ip::tcp::socket s, asio::ssl::context *tls, asio::ssl::context &up)
-        : ctx(c), client(std::move(s)), serverTls(tls), upstreamTls(up)
+    Impl(GatewayContext &c, asio::ip::tcp::socket s, std::shared_ptr<asio::ssl::context> tls, asio::ssl::context &up)
+        : ctx(c), client(std::move(s)), serverTls(std::move(tls)), upstreamTls(up)
     {
         clientAddress = client.remoteAddress();
     }
@@ -332,7 +332,7 @@ struct ClientSession::Impl
     /// before any co_await: GCC 12 destroys temporaries of a co_await expression twice.
     asio::awaitable<std::optional<AuthRefusal>> checkCredential(std::string_view password)
     {
-        const auto credential = ctx.verifier().verify(password);
+        const auto credential = ctx.verifier()->verify(password);
         if (!credential)
             co_return AuthRefusal{"28P01", "task credential refused: " + credential.error().toString(),
                                   "start a task (writ task start) and use its credential as the password"};
@@ -887,9 +887,9 @@ asio::awaitable<double> ClientSession::Impl::estimateOnSideLink(const std::strin
     }
 }
 
-ClientSession::ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, asio::ssl::context *serverTls,
+ClientSession::ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> serverTls,
                              asio::ssl::context &upstreamTls)
-    : d(std::make_unique<Impl>(context, std::move(socket), serverTls, upstreamTls))
+    : d(std::make_unique<Impl>(context, std::move(socket), std::move(serverTls), upstreamTls))
 {
 }
 

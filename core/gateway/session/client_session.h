@@ -23,7 +23,7 @@ class ClientSession : public SessionHandle, public std::enable_shared_from_this<
 {
 public:
     /// `serverTls` is null when the gateway offers no TLS.
-    ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, asio::ssl::context *serverTls,
+    ClientSession(GatewayContext &context, asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> serverTls,
                   asio::ssl::context &upstreamTls);
     ~ClientSession() override;
 

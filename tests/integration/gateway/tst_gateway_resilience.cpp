@@ -145,6 +145,54 @@ private slots:
         const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
         QVERIFY2(verify.exitCode == 0, floortest::cliText(verify).constData());
     }
+
+    void sighupRotatesTheCredentialKeys()
+    {
+        // A second signing key, trusted only once the configuration names it and the gateway is told.
+        const auto keys = runWrit({"keys", "generate", "--out", m_gw.path("keys2"), "--alg", "EdDSA", "--kid", "gw2"});
+        QVERIFY2(keys.exitCode == 0, floortest::cliText(keys).constData());
+        const auto started = runWrit({"task", "start", "--db", m_gw.dsn, "--agent", "support-summarizer", "--task", "summarize-tickets",
+                                      "--ctx", "customer_id=7", "--password-secret", m_gw.path("secret"), "--credential-key",
+                                      m_gw.path("keys2/gw2.private.pem"), "--format", "credential"});
+        QVERIFY2(started.exitCode == 0, floortest::cliText(started).constData());
+        const QString newCredential = started.out.trimmed();
+        const GatewayTask old = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=7"});
+        Session refused;
+        QVERIFY(!refused.open(m_gw.gatewayDsn(newCredential)));
+
+        const auto rewrite = [this](const QString &keyFiles) {
+            QFile f(m_gw.path("gateway.yaml"));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QString text = QString::fromUtf8(f.readAll());
+            f.close();
+            text.replace(QRegularExpression("credentials: \\{ key_files: \\[[^]]*\\] \\}"), "credentials: { key_files: [" + keyFiles + "] }");
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text.toUtf8());
+        };
+        // Both keys during the rotation; then the new one only.
+        rewrite(m_gw.path("keys/jwks.json") + ", " + m_gw.path("keys2/jwks.json"));
+        m_gw.signal(SIGHUP);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("SIGHUP: reloaded 2 task-credential key(s)"), 5000);
+        Session both(m_gw.gatewayDsn(newCredential));
+        QVERIFY2(both.isOpen(), qPrintable(both.error()));
+        Session stillOld(m_gw.gatewayDsn(old.credential));
+        QVERIFY2(stillOld.isOpen(), qPrintable(stillOld.error()));
+
+        rewrite(m_gw.path("keys2/jwks.json"));
+        m_gw.signal(SIGHUP);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("SIGHUP: reloaded 1 task-credential key(s)"), 5000);
+        Session retired;
+        QVERIFY(!retired.open(m_gw.gatewayDsn(old.credential)));
+        Session current(m_gw.gatewayDsn(newCredential));
+        QVERIFY2(current.isOpen(), qPrintable(current.error()));
+
+        // A broken file changes nothing.
+        rewrite(m_gw.path("keys/no-such.json"));
+        m_gw.signal(SIGHUP);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("keys and certificate not reloaded"), 5000);
+        Session unchanged(m_gw.gatewayDsn(newCredential));
+        QVERIFY2(unchanged.isOpen(), qPrintable(unchanged.error()));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestGatewayResilience)
