@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/gateway_context.h"
 
+#include "gateway/session/upstream_pool.h"
+
 #include "audit/audit_writer.h"
 #include "catalog/introspector.h"
 #include "common/file_io.h"
@@ -63,6 +65,7 @@ GatewayContext::GatewayContext(GatewayConfig config) : m_config(std::move(config
         auditKey = readSecret(c.audit.keyFile, "audit.key_file", 32);
     m_audit = std::make_unique<audit::AuditWriter>(c.audit.file, auditKey);
     m_store = std::make_unique<TaskStore>(c.stateDsn);
+    m_pool = std::make_unique<UpstreamPool>(c.pool.idleTimeout, static_cast<std::size_t>(std::max(0, c.pool.maxIdlePerTask)));
     m_blockingPool = std::make_unique<asio::thread_pool>(2);
     if (!reloadPolicy())
         throw std::runtime_error(c.bundles.enabled

@@ -35,6 +35,8 @@ class TaskCredentialVerifier;
 
 namespace writ::gateway {
 
+class UpstreamPool;
+
 /// Where the policy in force came from: a deployment (writ.deployment) or a verified signed bundle.
 struct PolicySource
 {
@@ -60,6 +62,7 @@ public:
     TaskStore &store() { return *m_store; }
     audit::AuditWriter &audit() { return *m_audit; }
     SessionRegistry &sessions() { return m_sessions; }
+    UpstreamPool &upstreamPool() { return *m_pool; }
     GatewayMetrics &metrics() { return m_metrics; }
     StatementIdentities &statementIdentities() { return m_statementIdentities; }
     /// Threads for blocking calls (state database), so that no I/O thread waits on them.
@@ -90,6 +93,7 @@ private:
     std::unique_ptr<TaskStore> m_store;
     std::unique_ptr<audit::AuditWriter> m_audit;
     SessionRegistry m_sessions;
+    std::unique_ptr<UpstreamPool> m_pool;
     GatewayMetrics m_metrics;
     StatementIdentities m_statementIdentities;
     std::unique_ptr<asio::thread_pool> m_blockingPool;

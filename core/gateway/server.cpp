@@ -6,6 +6,7 @@
 #include "gateway/gateway_context.h"
 #include "gateway/protocol/backend.h"
 #include "gateway/session/client_session.h"
+#include "gateway/session/upstream_pool.h"
 #include "gateway/state/state_listener.h"
 
 #include <asio/co_spawn.hpp>
@@ -206,6 +207,7 @@ struct GatewayServer::Impl
 
     void endTaskSessions(const std::string &id)
     {
+        ctx.upstreamPool().dropTask(id);
         if (const auto n = ctx.sessions().terminateTask(id, "task " + id + " has ended (completed, revoked or expired)"))
             std::cerr << "writ-gateway: ended " << n << " session(s) of task " << id << "\n";
     }
@@ -254,6 +256,7 @@ struct GatewayServer::Impl
                 const auto ended = co_await asio::co_spawn(ctx.blockingPool().get_executor(), std::move(poll), asio::use_awaitable);
                 for (const auto &id : ended)
                     endTaskSessions(id);
+                ctx.upstreamPool().expire();
                 if (++ticks % 10 == 0)
                     asio::post(ctx.blockingPool(), [this] { checkPolicy(); });
             } catch (const std::exception &e) {
@@ -335,6 +338,7 @@ void GatewayServer::run()
     for (auto &t : threads)
         t.join();
     d->listener->stop();
+    d->ctx.upstreamPool().clear(); // its sockets belong to the I/O contexts, which go away with the server
 }
 
 void GatewayServer::stop()

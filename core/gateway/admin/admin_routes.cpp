@@ -7,6 +7,7 @@
 #include "audit/audit_tail.h"
 #include "audit/audit_writer.h"
 #include "gateway/gateway_context.h"
+#include "gateway/session/upstream_pool.h"
 #include "policy/policy.h"
 #include "tasks/approval_json.h"
 #include "tasks/approvals.h"
@@ -116,6 +117,10 @@ std::string prometheus(GatewayContext &ctx)
     metric(out, "writ_gateway_audit_failures_total", "counter", "Audit records that could not be written (statement refused).",
            static_cast<double>(m.auditFailures));
     metric(out, "writ_gateway_policy_reloads_total", "counter", "New policy deployments picked up.", static_cast<double>(m.policyReloads));
+    metric(out, "writ_gateway_upstream_idle", "gauge", "Idle database connections kept for their task's next session.",
+           static_cast<double>(ctx.upstreamPool().idleCount()));
+    metric(out, "writ_gateway_upstream_reused_total", "counter", "Sessions that started on a kept connection instead of a new login.",
+           static_cast<double>(ctx.upstreamPool().reused()));
     metric(out, "writ_gateway_bundles_rejected_total", "counter", "Active policy bundles refused (signature, key or policy).",
            static_cast<double>(m.bundlesRejected));
     metric(out, "writ_gateway_revocations_notified_total", "counter", "Task ends pushed by the state database (LISTEN/NOTIFY).",
@@ -182,6 +187,7 @@ void taskRoutes(httplib::Server &http, GatewayContext &ctx)
             const std::size_t local = ctx.sessions().countTask(id);
             const int upstreamKilled = tasks::endTask(ctx.config().stateDsn, id, reason);
             ctx.sessions().terminateTask(id, "task " + id + " was " + reason);
+            ctx.upstreamPool().dropTask(id);
             reply(res, 200, {{"task", id}, {"ended", reason}, {"sessions_terminated", std::max<std::size_t>(local, upstreamKilled)}});
         } catch (const tasks::TaskError &e) {
             failTask(res, e);

@@ -222,7 +222,7 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         return load;
     }
     if (!r.keys(root, {"listen", "upstream", "state_dsn", "password_secret", "environment", "tls", "credentials", "audit",
-                       "admin", "tasks_api", "bundles", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
+                       "admin", "tasks_api", "bundles", "pool", "workers", "max_clients", "auth_timeout", "shutdown_timeout"},
                 "the gateway configuration"))
         return load;
     if (const auto n = root["listen"])
@@ -289,6 +289,10 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
         if (c.bundles.publisherKeys.empty())
             r.error(b, "config.missing", "bundles.publisher_keys is required",
                     "the JWKS of the keys `writ publish --publisher-key` signs with");
+    }
+    if (const auto p = root["pool"]; p && r.keys(p, {"idle_timeout", "max_idle_per_task"}, "pool")) {
+        r.duration(p, "idle_timeout", c.pool.idleTimeout);
+        r.integer(p, "max_idle_per_task", c.pool.maxIdlePerTask, 0, 1000);
     }
     r.integer(root, "workers", c.workers, 0, 256);
     r.integer(root, "max_clients", c.maxClients, 1, 100000);

@@ -94,6 +94,13 @@ struct BundleConfig
     std::vector<std::string> publisherKeys; ///< JWKS / JWK / PEM public keys of the publishers
 };
 
+/// Idle upstream connections kept per task between its sessions (UpstreamPool).
+struct PoolConfig
+{
+    std::chrono::seconds idleTimeout{30}; ///< 0 = no pooling: every session logs in afresh
+    int maxIdlePerTask = 4;
+};
+
 struct GatewayConfig
 {
     std::string sourceFile;                 ///< the file it was loaded from (SIGHUP reads it again)
@@ -108,6 +115,7 @@ struct GatewayConfig
     AdminConfig admin;
     TasksApiConfig tasksApi;
     BundleConfig bundles;
+    PoolConfig pool;
     int workers = 0;                        ///< io_context threads; 0 = one per core
     int maxClients = 1000;
     std::chrono::seconds authTimeout{10};

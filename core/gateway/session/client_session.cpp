@@ -12,6 +12,7 @@
 #include "gateway/session/frame_io.h"
 #include "gateway/session/response_filter.h"
 #include "gateway/session/upstream_link.h"
+#include "gateway/session/upstream_pool.h"
 #include "identity/task_credential.h"
 #include "sql/analyzer.h"
 #include "sql/sqlcommenter.h"
@@ -114,6 +115,7 @@ struct ClientSession::Impl
     std::string terminateReason;
     bool upstreamLost = false; ///< the database side ended on its own
     bool clientDone = false;   ///< the client said Terminate or went away
+    bool parkUpstream = false; ///< the client said Terminate with nothing in flight: keep the connection for the task
     int unsyncedExtended = 0; ///< extended-protocol messages forwarded since the last Sync
     std::uint64_t estimateCounter = 0;
     std::map<std::string, double> estimates; ///< planner estimates by statement text (bounded)
@@ -377,7 +379,10 @@ struct ClientSession::Impl
             login.applicationName.resize(63);
         std::optional<proto::ErrorFields> failure;
         try {
-            upstream = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);
+            // A connection this task's earlier session left, reset, skips the login.
+            upstream = ctx.upstreamPool().take(task.id);
+            if (!upstream)
+                upstream = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);
         } catch (const UpstreamError &e) {
             log(std::string("upstream login failed: ") + e.what());
             failure = e.fields;
@@ -535,6 +540,11 @@ struct ClientSession::Impl
         try {
             co_await relayClient();
             clientDone = true; // Terminate
+            if (parkUpstream && upstream && upstream->stream) {
+                // Stop the relay from upstream without closing the connection: run() resets and parks it.
+                asio::error_code ignored;
+                upstream->stream->socket().cancel(ignored);
+            }
         } catch (...) {
             clientDone = true;
             // The client went away (or broke the protocol): release the upstream side at once rather
@@ -631,6 +641,10 @@ struct ClientSession::Impl
                 break;
             }
             case proto::fe::Terminate:
+                if (canPark()) {
+                    parkUpstream = true;
+                    co_return;
+                }
                 proto::encodeTerminate(toUpstream);
                 co_await flushUpstream();
                 co_return;
@@ -697,6 +711,33 @@ struct ClientSession::Impl
                 out.swap(toClient);
                 co_await client.writeAll(out);
             }
+        }
+    }
+
+    /// The upstream connection is quiet and outside a transaction: it can serve this task's next session.
+    bool canPark() const
+    {
+        return ctx.upstreamPool().enabled() && upstream && upstream->stream && toUpstream.empty() && filter.outstanding() == 0
+               && filter.transactionStatus() == 'I' && unsyncedExtended == 0 && !internal.active && !upstream->decoder.hasFrame();
+    }
+
+    /// DISCARD ALL (settings, prepared statements, temporary tables, listeners, advisory locks), then
+    /// into the pool; on any trouble the connection is simply closed.
+    asio::awaitable<void> parkUpstreamConnection()
+    {
+        asio::steady_timer guard(co_await asio::this_coro::executor, std::chrono::seconds(2));
+        guard.async_wait([link = upstream.get()](asio::error_code ec) {
+            if (!ec && link->stream)
+                link->stream->close(); // the database did not answer the reset in time
+        });
+        try {
+            const std::string reset = "DISCARD ALL";
+            const SimpleQueryResult r = co_await runSimpleQuery(*upstream, reset);
+            guard.cancel();
+            if (r.error.empty() && upstream->transactionStatus == 'I' && upstream->stream->isOpen())
+                ctx.upstreamPool().give(task.id, std::move(upstream));
+        } catch (const std::exception &) {
+            guard.cancel();
         }
     }
 
@@ -941,6 +982,7 @@ asio::awaitable<void> ClientSession::run()
         deadline.cancel();
         co_await (s.clientLoop() || s.upstreamLoop());
     } catch (const ProtocolViolation &e) {
+        s.parkUpstream = false;
         s.log(std::string("protocol violation: ") + e.what());
         violation = e.what();
     } catch (const std::exception &e) {
@@ -964,6 +1006,8 @@ asio::awaitable<void> ClientSession::run()
                                                   "connect again; the task is still valid");
             co_await s.sendFatal(lost);
         }
+    if (s.parkUpstream && violation.empty() && s.terminateReason.empty() && !s.upstreamLost && s.upstream)
+        co_await s.parkUpstreamConnection();
     deadline.cancel();
     if (s.state == Impl::State::Ready || s.state == Impl::State::Closing) {
         auto e = s.event(audit::EventKind::Disconnect);
