@@ -291,7 +291,11 @@ ConfigLoad parseGatewayConfig(const std::string &text, const std::string &fileNa
                     "the JWKS of the keys `writ publish --publisher-key` signs with");
     }
     if (const auto p = root["pool"]; p && r.keys(p, {"idle_timeout", "max_idle_per_task"}, "pool")) {
-        r.duration(p, "idle_timeout", c.pool.idleTimeout);
+        // 0s is a valid choice here (no pooling), unlike for the timeouts elsewhere.
+        if (const auto t = p["idle_timeout"]; t && t.IsScalar() && (t.Scalar() == "0" || t.Scalar() == "0s"))
+            c.pool.idleTimeout = std::chrono::seconds(0);
+        else
+            r.duration(p, "idle_timeout", c.pool.idleTimeout);
         r.integer(p, "max_idle_per_task", c.pool.maxIdlePerTask, 0, 1000);
     }
     r.integer(root, "workers", c.workers, 0, 256);

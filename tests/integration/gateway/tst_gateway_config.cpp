@@ -180,6 +180,16 @@ private slots:
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
     }
 
+    void poolCanBeTurnedOff()
+    {
+        const auto on = parseGatewayConfig(kMinimal, "gw.yaml");
+        QCOMPARE(on.config.pool.idleTimeout, std::chrono::seconds(30));
+        const auto off = parseGatewayConfig(std::string(kMinimal) + "pool: { idle_timeout: 0s, max_idle_per_task: 2 }\n", "gw.yaml");
+        QVERIFY2(off.ok(), messages(off).c_str());
+        QCOMPARE(off.config.pool.idleTimeout, std::chrono::seconds(0));
+        QCOMPARE(off.config.pool.maxIdlePerTask, 2);
+    }
+
     void unreadableFileIsAnError()
     {
         const auto l = loadGatewayConfig("/nonexistent/gateway.yaml");
