@@ -31,23 +31,19 @@ AuditWriter::AuditWriter(const std::string &path, std::string key) : m_path(path
 
 AuditWriter::~AuditWriter()
 {
+    if (m_fd >= 0 && !m_deferred.empty())
+        writeWhole(m_deferred);
     if (m_fd >= 0) {
         ::fdatasync(m_fd);
         ::close(m_fd);
     }
 }
 
-bool AuditWriter::append(const AuditEvent &event)
+bool AuditWriter::writeWhole(const std::string &bytes)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_fd < 0)
-        return false;
-    AuditChain next = m_chain; // advance the chain only once the line is on its way
-    std::string line = next.seal(event);
-    line += '\n';
     std::size_t done = 0;
-    while (done < line.size()) {
-        const ssize_t n = ::write(m_fd, line.data() + done, line.size() - done);
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(m_fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -61,7 +57,38 @@ bool AuditWriter::append(const AuditEvent &event)
         }
         done += static_cast<std::size_t>(n);
     }
+    return true;
+}
+
+bool AuditWriter::append(const AuditEvent &event)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_fd < 0)
+        return false;
+    AuditChain next = m_chain; // advance the chain only once the line is on its way
+    std::string bytes = m_deferred;
+    bytes += next.seal(event);
+    bytes += '\n';
+    // Deferred records go first, in the same write: one system call, the chain's order kept.
+    if (!writeWhole(bytes))
+        return false;
+    m_deferred.clear();
     m_chain = std::move(next);
+    return true;
+}
+
+bool AuditWriter::appendDeferred(const AuditEvent &event)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_fd < 0)
+        return false;
+    m_deferred += m_chain.seal(event);
+    m_deferred += '\n';
+    if (m_deferred.size() < kMaxDeferredBytes)
+        return true;
+    if (!writeWhole(m_deferred))
+        return false;
+    m_deferred.clear();
     return true;
 }
 
@@ -70,6 +97,11 @@ bool AuditWriter::flush()
     std::lock_guard lock(m_mutex);
     if (m_fd < 0)
         return false;
+    if (!m_deferred.empty()) {
+        if (!writeWhole(m_deferred))
+            return false;
+        m_deferred.clear();
+    }
     if (::fdatasync(m_fd) != 0) {
         m_error = std::string("cannot sync audit file ") + m_path + ": " + std::strerror(errno);
         return false;

@@ -703,8 +703,11 @@ struct ClientSession::Impl
                 e.durationMicros = done.duration.count();
                 e.sqlstate = done.sqlstate;
                 e.message = !done.ran ? "not run: an earlier statement of its batch failed" : done.error;
-                if (!audit(e))
+                // The statement already ran: its record rides along with the next decision's write.
+                if (!ctx.audit().appendDeferred(e)) {
+                    log("audit write failed: " + ctx.audit().error());
                     throw std::runtime_error("audit log unavailable");
+                }
             }
             if (!upstream->decoder.hasFrame() || toClient.size() > 256 * 1024) {
                 std::vector<std::uint8_t> out;

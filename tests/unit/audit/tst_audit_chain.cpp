@@ -81,6 +81,37 @@ private slots:
         QVERIFY(lines[4].find("\"rule\":\"column-scope\"") != std::string::npos);
     }
 
+    void deferredRecordsRideAlongInChainOrder()
+    {
+        m_path = m_dir.filePath("deferred.jsonl").toStdString();
+        AuditWriter w(m_path, "0123456789abcdef0123456789abcdef");
+        QVERIFY(w.append(sampleEvent(0)));
+        QVERIFY(w.appendDeferred(sampleEvent(1)));
+        QCOMPARE(readLines(m_path).size(), std::size_t(1)); // not written yet
+        QVERIFY(w.append(sampleEvent(2)));                 // written together with the next record
+        auto lines = readLines(m_path);
+        QCOMPARE(lines.size(), std::size_t(3));
+        QVERIFY(lines[1].find("\"seq\":2") != std::string::npos);
+        QVERIFY(lines[2].find("\"seq\":3") != std::string::npos);
+        QVERIFY(w.appendDeferred(sampleEvent(3)));
+        QVERIFY(w.flush());                                // and a flush writes what waits
+        QCOMPARE(readLines(m_path).size(), std::size_t(4));
+        const VerifyResult r = verifyAuditFile(m_path, "0123456789abcdef0123456789abcdef");
+        QVERIFY2(r.ok, r.problem.c_str());
+        QCOMPARE(r.records, std::uint64_t(4));
+    }
+
+    void deferredRecordsAreWrittenWhenTheWriterCloses()
+    {
+        m_path = m_dir.filePath("deferred-close.jsonl").toStdString();
+        {
+            AuditWriter w(m_path);
+            QVERIFY(w.appendDeferred(sampleEvent(0)));
+        }
+        QCOMPARE(readLines(m_path).size(), std::size_t(1));
+        QVERIFY(verifyAuditFile(m_path).ok);
+    }
+
     void editIsFoundAtItsLine()
     {
         auto lines = writeRecords(6);
