@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ui/main_window.h"
+#include "ui/connect/connection_spec.h"
+#include "ui/shell/main_window.h"
+#include "ui/shell/screenshot_tour.h"
 
 #include <writ/version.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char **argv)
 {
@@ -17,14 +22,33 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Design, review and publish task-scoped agent access to PostgreSQL"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption connect(QStringLiteral("connect"), QStringLiteral("Database to connect to (libpq URI)"), QStringLiteral("uri"));
-    parser.addOption(connect);
+    QCommandLineOption connect(QStringLiteral("connect"), QStringLiteral("Database to connect to (libpq URI or key=value string)"), QStringLiteral("uri"));
+    QCommandLineOption snapshot(QStringLiteral("snapshot"), QStringLiteral("Catalog snapshot to open instead of a database (writ catalog -o FILE)"), QStringLiteral("file"));
+    QCommandLineOption screenshots(QStringLiteral("screenshots"), QStringLiteral("Save a PNG of every main view into DIR, then quit (scripts/screenshots)"), QStringLiteral("dir"));
+    parser.addOptions({connect, snapshot, screenshots});
     parser.addPositionalArgument(QStringLiteral("policy"), QStringLiteral("Policy file to open"));
     parser.process(app);
 
     writ::ui::MainWindow window;
+    window.setInteractive(!parser.isSet(screenshots)); // a tour never waits for a person
     if (!parser.positionalArguments().isEmpty())
         window.openPolicy(parser.positionalArguments().constFirst());
+    if (parser.isSet(snapshot))
+        window.openSnapshot(parser.value(snapshot));
+    if (parser.isSet(connect)) {
+        writ::ui::ConnectionSpec spec;
+        spec.uri = parser.value(connect);
+        window.connectTo(spec);
+    }
     window.show();
+    if (parser.isSet(screenshots)) {
+        QTimer::singleShot(0, &window, [&] {
+            QString error;
+            const int written = writ::ui::runScreenshotTour(window, parser.value(screenshots), &error);
+            std::fprintf(stderr, "writ-studio: %d screenshot(s) written%s%s\n", written, error.isEmpty() ? "" : ": ",
+                         qPrintable(error));
+            app.exit(written > 0 && error.isEmpty() ? 0 : 1);
+        });
+    }
     return app.exec();
 }

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QTextBrowser>
+
+#include <memory>
+
+namespace writ::catalog {
+struct Catalog;
+}
+
+namespace writ::ui {
+
+class PolicyDocument;
+
+/// The Inspector dock: what the selection is. Read-only for now; it gains the scope editors
+/// (operations, columns, masks, row filter) with the scope canvas.
+class Inspector : public QTextBrowser
+{
+    Q_OBJECT
+
+public:
+    explicit Inspector(QWidget *parent = nullptr);
+
+    void setContext(std::shared_ptr<const catalog::Catalog> catalog, const PolicyDocument *document);
+    /// "public.customers", "public.customers.email", "role x"; empty clears.
+    void inspect(const QString &objectName);
+    QString objectName() const { return m_object; }
+
+private:
+    std::shared_ptr<const catalog::Catalog> m_catalog;
+    const PolicyDocument *m_document = nullptr;
+    QString m_object;
+};
+
+} // namespace writ::ui

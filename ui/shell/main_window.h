@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The studio's shell: document tabs (Policy YAML, Schema diagram, Grants matrix; the scope canvases
+// and the compiled SQL join them), docks (Explorer, Inspector, Problems; Simulator and Audit later),
+// menus and toolbar with shortcuts, and a status bar with the connection and the file's state.
+// It wires the views to one PolicyDocument and one CatalogSession and holds no logic of its own
+// beyond that wiring and the file dialogs.
+
+#include <QMainWindow>
+
+#include <memory>
+#include <vector>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
+
+namespace writ::findings {
+struct Finding;
+}
+
+namespace writ::ui {
+
+class CatalogSession;
+struct ConnectionSpec;
+class ExplorerView;
+class GrantsView;
+class Inspector;
+class PolicyDocument;
+class PolicyEditor;
+class ProblemsView;
+class SchemaDiagramView;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class Tab { Policy, Schema, Grants };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a policy file (after asking about unsaved edits). False when it cannot be read.
+    bool openPolicy(const QString &path);
+    /// Starts introspecting in the background; the status bar shows progress and a Cancel button.
+    void connectTo(const ConnectionSpec &spec, const QString &password = {});
+    /// Reads a catalog snapshot (writ catalog -o FILE) as if connected.
+    bool openSnapshot(const QString &path);
+    void showTab(Tab tab);
+    /// When false, nothing asks (tests and the screenshot tour): unsaved edits are kept, reloads happen.
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+
+    PolicyDocument *document() const { return m_document; }
+    CatalogSession *session() const { return m_session; }
+    PolicyEditor *editor() const { return m_editor; }
+    ExplorerView *explorer() const { return m_explorer; }
+    Inspector *inspector() const { return m_inspector; }
+    ProblemsView *problems() const { return m_problems; }
+    GrantsView *grants() const { return m_grants; }
+    SchemaDiagramView *diagram() const { return m_diagram; }
+    QTabWidget *tabs() const { return m_tabs; }
+    int problemCount() const;
+    QString connectionStatusText() const;
+    QString fileStatusText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void createStatusBar();
+    void restoreWindowState();
+
+    void newPolicy();
+    void chooseAndOpen();
+    bool save();
+    bool saveAs();
+    void showConnectDialog(const QString &message = {});
+    void chooseSnapshot();
+    void openDemo();
+    /// True when the document may be replaced: no edits, or the user saved or discarded them.
+    bool maybeDiscard();
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
+    void updateTitle();
+    void updateFindings();
+    void onCatalogChanged();
+    void onIntrospectionFailed(const QString &message, int kind);
+    void onFileChangedOnDisk();
+    void revealObject(const QString &objectName);
+    void toggleTheme();
+
+    PolicyDocument *m_document = nullptr;
+    CatalogSession *m_session = nullptr;
+    PolicyEditor *m_editor = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    SchemaDiagramView *m_diagram = nullptr;
+    GrantsView *m_grants = nullptr;
+    ExplorerView *m_explorer = nullptr;
+    Inspector *m_inspector = nullptr;
+    ProblemsView *m_problems = nullptr;
+
+    QLabel *m_connectionLabel = nullptr;
+    QLabel *m_fileLabel = nullptr;
+    QLabel *m_problemLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_cancel = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+
+    QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_snapshotAction = nullptr;
+    QAction *m_validateAction = nullptr;
+
+    std::vector<findings::Finding> m_findings;
+    bool m_interactive = true;
+};
+
+} // namespace writ::ui
