@@ -15,6 +15,8 @@
 
 #include <writ/version.h>
 
+#include "gateway/admin/http_json.h"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -27,19 +29,8 @@ namespace {
 
 using nlohmann::json;
 
-void reply(httplib::Response &res, int status, const json &body)
-{
-    res.status = status;
-    res.set_content(body.dump(), "application/json");
-}
-
-void fail(httplib::Response &res, int status, const std::string &error, const std::string &hint = {})
-{
-    json body{{"error", error}};
-    if (!hint.empty())
-        body["hint"] = hint;
-    reply(res, status, body);
-}
+using http::fail;
+using http::reply;
 
 /// TaskError::Refused means the request met the object in a state that forbids it.
 void failTask(httplib::Response &res, const tasks::TaskError &e)

@@ -2,6 +2,7 @@
 #include "gateway/admin/admin_server.h"
 
 #include "gateway/admin/admin_routes.h"
+#include "gateway/admin/http_json.h"
 #include "gateway/admin/task_api.h"
 #include "gateway/gateway_context.h"
 #include "identity/secret_file.h"
@@ -35,15 +36,6 @@ bool tokenMatches(const Digest &expected, const std::string &presented)
 {
     const Digest got = sha256(presented);
     return CRYPTO_memcmp(expected.data(), got.data(), expected.size()) == 0;
-}
-
-std::string bearerOf(const httplib::Request &req)
-{
-    const std::string h = req.get_header_value("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
-    if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0)
-        return {};
-    return h.substr(prefix.size());
 }
 
 } // namespace
@@ -81,7 +73,7 @@ AdminServer::AdminServer(GatewayContext &context, int gatewayPort) : d(std::make
     http.set_read_timeout(10);
     http.set_write_timeout(10);
     http.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
-        if (tokenMatches(d->token, bearerOf(req)))
+        if (tokenMatches(d->token, http::bearerOf(req)))
             return httplib::Server::HandlerResponse::Unhandled;
         // Agents start tasks with their own identity token, which the route verifies.
         if (d->tasks && req.method == "POST" && req.path == "/v1/tasks")

@@ -8,6 +8,8 @@
 #include "policy/policy_loader.h"
 #include "publish/bundle_store.h"
 
+#include "gateway/admin/http_json.h"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -17,19 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-void reply(httplib::Response &res, int status, const json &body)
-{
-    res.status = status;
-    res.set_content(body.dump(), "application/json");
-}
-
-void fail(httplib::Response &res, int status, const std::string &error, const std::string &hint = {})
-{
-    json body{{"error", error}};
-    if (!hint.empty())
-        body["hint"] = hint;
-    reply(res, status, body);
-}
+using http::fail;
+using http::reply;
 
 json currentPolicy(GatewayContext &ctx)
 {

@@ -13,6 +13,8 @@
 #include "tasks/start_approvals.h"
 #include "tasks/task_manager.h"
 
+#include "gateway/admin/http_json.h"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -32,29 +34,16 @@ struct Refusal
     std::string hint;
 };
 
+using http::bearerOf;
+
 void send(httplib::Response &res, int status, const json &body)
 {
-    res.status = status;
-    res.set_content(body.dump(), "application/json");
+    http::reply(res, status, body);
 }
 
 void send(httplib::Response &res, const Refusal &r)
 {
-    json body{{"error", r.error}};
-    if (!r.hint.empty())
-        body["hint"] = r.hint;
-    if (r.status == 401)
-        res.set_header("WWW-Authenticate", "Bearer realm=\"writ-gateway\"");
-    send(res, r.status, body);
-}
-
-std::string bearerOf(const httplib::Request &req)
-{
-    const std::string h = req.get_header_value("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
-    if (h.size() <= prefix.size() || h.compare(0, prefix.size(), prefix) != 0)
-        return {};
-    return h.substr(prefix.size());
+    http::fail(res, r.status, r.error, r.hint);
 }
 
 /// A context value as the policy's literal syntax reads it: JSON strings as they are, numbers and
