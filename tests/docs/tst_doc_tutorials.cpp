@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QUrl>
 
 #include <optional>
 
@@ -32,14 +33,27 @@ QList<Command> commandsIn(const QString &markdown)
     int lineNo = 0;
     static const QRegularExpression expected(QStringLiteral("\\s+#\\s*exit\\s+(\\d+)\\s*$"));
     static const QRegularExpression prints(QStringLiteral("\\s+#\\s*prints\\s+(.*?)\\s*$"));
+    QString heredocEnd; ///< inside `cmd <<'EOF'`: its lines belong to the command, up to this marker
+    static const QRegularExpression heredoc(QStringLiteral("<<-?'?([A-Z]+)'?"));
     for (const QString &line : markdown.split('\n')) {
         ++lineNo;
+        if (!heredocEnd.isEmpty()) {
+            out.last().text += "\n" + line;
+            if (line.trimmed() == heredocEnd)
+                heredocEnd.clear();
+            continue;
+        }
         if (line.startsWith("```")) {
             inBlock = !inBlock && line.trimmed() == "```sh";
             continue;
         }
         if (!inBlock || line.trimmed().isEmpty() || line.trimmed().startsWith('#'))
             continue;
+        if (const auto h = heredoc.match(line); h.hasMatch()) {
+            out << Command{line, 0, lineNo, std::nullopt};
+            heredocEnd = h.captured(1);
+            continue;
+        }
         Command c{line, 0, lineNo};
         if (const auto m = expected.match(line); m.hasMatch()) {
             c.expectedExit = m.captured(1).toInt();
@@ -103,11 +117,22 @@ private slots:
         QProcess bash;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("DB", copy.dsn());
+        const QUrl url(copy.dsn());
+        env.insert("DBNAME", copy.name());
+        env.insert("DBHOST", url.host());
+        env.insert("DBPORT", QString::number(url.port(5432)));
         env.insert("WORK", work.path());
-        env.insert("PATH", QFileInfo(QStringLiteral(WRIT_CLI)).absolutePath() + ":/usr/lib/postgresql/15/bin:" + env.value("PATH"));
+        env.insert("PATH", QFileInfo(QStringLiteral(WRIT_CLI)).absolutePath() + ":" + QFileInfo(QStringLiteral(WRIT_GATEWAY)).absolutePath()
+                               + ":/usr/lib/postgresql/15/bin:" + env.value("PATH"));
         bash.setProcessEnvironment(env);
         bash.setWorkingDirectory(QStringLiteral(WRIT_SOURCE_DIR));
-        bash.start("bash", {"-c", scriptFor(commands, QFileInfo(file).fileName())});
+        const QString script = scriptFor(commands, QFileInfo(file).fileName());
+        if (const QString keep = qEnvironmentVariable("WRIT_DOC_SCRIPT_DIR"); !keep.isEmpty()) { // for debugging a tutorial
+            QFile out(keep + "/" + QFileInfo(file).baseName() + ".sh");
+            if (out.open(QIODevice::WriteOnly))
+                out.write(script.toUtf8());
+        }
+        bash.start("bash", {"-c", script});
         QVERIFY(bash.waitForFinished(300000));
         const QString out = QString::fromUtf8(bash.readAllStandardOutput()), err = QString::fromUtf8(bash.readAllStandardError());
         if (bash.exitCode() != 0) {
