@@ -666,6 +666,8 @@ struct ClientSession::Impl
             upstreamLost = terminateReason.empty() && !clientDone;
             asio::error_code ignored;
             client.socket().cancel(ignored);
+            if (internal.done) // an estimate waiting for its answer will not get one
+                internal.done->cancel();
             throw;
         }
     }
@@ -873,7 +875,10 @@ asio::awaitable<double> ClientSession::Impl::estimateRows(const std::string &sql
     proto::encodeQuery(out, text);
     co_await upstream->stream->writeAll(out);
     asio::error_code ec;
-    co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    // The answer may have been read while the write completed: cancel() on a timer nobody waits on
+    // does nothing, so wait only while the query is still running.
+    if (internal.active)
+        co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const bool failed = !internal.error.empty();
     if (failed && (inBlock || params > 0)) {
         // Leave the session as it was: undo the savepoint, or end the failed implicit block.
@@ -882,7 +887,8 @@ asio::awaitable<double> ClientSession::Impl::estimateRows(const std::string &sql
         internal.active = true;
         internal.done = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor, std::chrono::steady_clock::time_point::max());
         co_await upstream->stream->writeAll(undo);
-        co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (internal.active)
+            co_await internal.done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     if (failed)
         co_return unknown; // the statement itself will fail upstream the same way, or need approval
