@@ -13,6 +13,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <sys/prctl.h>
+
 #include <csignal>
 #include <functional>
 #include <sys/types.h>
@@ -118,6 +120,8 @@ public:
     {
         port = 0;
         m_log.clear();
+        // A test that aborts (QFAIL in a helper, qFatal, the ctest timeout) must not leave its gateway running.
+        m_gateway.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
         m_gateway.setProgram(program);
         m_gateway.setArguments(QStringList(programArguments) << "--config" << path("gateway.yaml"));
         m_gateway.setProcessChannelMode(QProcess::SeparateChannels);
