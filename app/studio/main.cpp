@@ -10,13 +10,32 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+/// --help and --version are answered without a display: on a server or over ssh they must still work.
+bool onlyAsksForHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *flag : {"-h", "--help", "-v", "--version", "--help-all"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("Writ Studio"));
-    QApplication::setOrganizationName(QStringLiteral("Writ"));
-    QApplication::setApplicationVersion(QString::fromLatin1(writ::kVersion));
+    const std::unique_ptr<QCoreApplication> core = onlyAsksForHelpOrVersion(argc, argv)
+                                                       ? std::make_unique<QCoreApplication>(argc, argv)
+                                                       : std::unique_ptr<QCoreApplication>(new QApplication(argc, argv));
+    QCoreApplication &app = *core;
+    QCoreApplication::setApplicationName(QStringLiteral("Writ Studio"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Writ"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(writ::kVersion));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Design, review and publish task-scoped agent access to PostgreSQL"));

@@ -86,6 +86,19 @@ private slots:
         m_installed = true;
         const CliResult version = run("/usr/bin/writ", {"--version"});
         QVERIFY2(version.out.contains(WRIT_VERSION), qPrintable(version.out + version.err));
+        if (!deb("writ-studio").isEmpty()) {
+            // On a server or over ssh there is no display: --version must still answer.
+            QProcess studio;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove("DISPLAY");
+            env.remove("WAYLAND_DISPLAY");
+            env.remove("QT_QPA_PLATFORM");
+            studio.setProcessEnvironment(env);
+            studio.start("/usr/bin/writ-studio", {"--version"});
+            QVERIFY(studio.waitForFinished(30000));
+            QCOMPARE(studio.exitCode(), 0);
+            QVERIFY(QString::fromUtf8(studio.readAllStandardOutput()).contains(WRIT_VERSION));
+        }
         QVERIFY(run("getent", {"passwd", "writ"}).exitCode == 0);
         QCOMPARE(QFileInfo("/etc/writ").permissions() & QFileDevice::ReadOther, QFileDevice::Permissions());
         QCOMPARE(QFileInfo("/etc/writ/gateway.yaml").group(), QStringLiteral("writ"));
