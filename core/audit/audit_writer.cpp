@@ -66,12 +66,14 @@ bool AuditWriter::append(const AuditEvent &event)
     if (m_fd < 0)
         return false;
     AuditChain next = m_chain; // advance the chain only once the line is on its way
-    std::string bytes = m_deferred;
-    bytes += next.seal(event);
-    bytes += '\n';
     // Deferred records go first, in the same write: one system call, the chain's order kept.
-    if (!writeWhole(bytes))
+    const std::size_t deferred = m_deferred.size();
+    m_deferred += next.seal(event);
+    m_deferred += '\n';
+    if (!writeWhole(m_deferred)) {
+        m_deferred.resize(deferred); // nothing was written (or the file is closed): this record never happened
         return false;
+    }
     m_deferred.clear();
     m_chain = std::move(next);
     return true;

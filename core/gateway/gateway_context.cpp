@@ -118,25 +118,20 @@ std::optional<PolicySource> GatewayContext::newestSource()
             return std::nullopt;
         return PolicySource{deployed->version, deployed->policyText, deployed->sha256, "", "deployment " + std::to_string(deployed->version)};
     }
-    std::optional<publish::StoredBundle> stored;
-    try {
-        stored = publish::activeBundle(m_config.stateDsn);
-    } catch (const publish::BundleStoreError &e) {
-        throw std::runtime_error(e.what());
-    }
+    const auto stored = m_store->activeBundle(); // StateError names a failing state database
     if (!stored)
         return std::nullopt;
-    if (stored->version == m_policyVersion.load())
-        return PolicySource{stored->version, "", "", "", ""}; // unchanged: not verified again
+    if (stored->first == m_policyVersion.load())
+        return PolicySource{stored->first, "", "", "", ""}; // unchanged: not verified again
     std::string error;
-    const auto bundle = verifyBundle(stored->compact, error);
+    const auto bundle = verifyBundle(stored->second, error);
     if (!bundle) {
         // Fail closed: keep enforcing what was verified before, and say why loudly.
         ++m_metrics.bundlesRejected;
-        throw std::runtime_error("bundle " + std::to_string(stored->version) + " is refused: " + error);
+        throw std::runtime_error("bundle " + std::to_string(stored->first) + " is refused: " + error);
     }
-    return PolicySource{stored->version, bundle->content.policyText, bundle->content.sha256, bundle->kid,
-                        "bundle " + std::to_string(stored->version)};
+    return PolicySource{stored->first, bundle->content.policyText, bundle->content.sha256, bundle->kid,
+                        "bundle " + std::to_string(stored->first)};
 }
 
 bool GatewayContext::reloadPolicy()

@@ -49,16 +49,21 @@ long long storeBundle(const std::string &libpqUri, const SignedBundle &bundle)
     });
 }
 
+std::optional<StoredBundle> activeBundle(pqxx::transaction_base &tx)
+{
+    if (!schemaReady(tx))
+        return std::nullopt;
+    const auto rows = tx.exec("SELECT version, signed FROM writ.bundle ORDER BY activated_at DESC, version DESC LIMIT 1");
+    if (rows.empty())
+        return std::nullopt;
+    return StoredBundle{rows[0][0].as<long long>(), rows[0][1].as<std::string>()};
+}
+
 std::optional<StoredBundle> activeBundle(const std::string &libpqUri)
 {
-    return withConnection(libpqUri, [&](pqxx::connection &c) -> std::optional<StoredBundle> {
+    return withConnection(libpqUri, [&](pqxx::connection &c) {
         pqxx::read_transaction tx(c);
-        if (!schemaReady(tx))
-            return std::nullopt;
-        const auto rows = tx.exec("SELECT version, signed FROM writ.bundle ORDER BY activated_at DESC, version DESC LIMIT 1");
-        if (rows.empty())
-            return std::nullopt;
-        return StoredBundle{rows[0][0].as<long long>(), rows[0][1].as<std::string>()};
+        return activeBundle(tx);
     });
 }
 

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace pqxx {
+class transaction_base;
+}
+
 namespace writ::publish {
 
 /// The state database could not be reached or refused the change.
@@ -38,6 +42,8 @@ struct BundleInfo
 long long storeBundle(const std::string &libpqUri, const SignedBundle &bundle);
 /// The active bundle; nullopt when none was ever published (or the runtime schema is missing).
 std::optional<StoredBundle> activeBundle(const std::string &libpqUri);
+/// The same inside a caller's transaction (the gateway's state connection, polled every few seconds).
+std::optional<StoredBundle> activeBundle(pqxx::transaction_base &tx);
 std::optional<StoredBundle> bundleByVersion(const std::string &libpqUri, long long version);
 /// Activates an earlier bundle again. False when there is no such version.
 bool activateBundle(const std::string &libpqUri, long long version);

@@ -110,7 +110,7 @@ struct TaskApi::Impl
     Impl(GatewayContext &c, int port) : ctx(c), gatewayPort(port) {}
 
     /// Who is asking: the agent a workload token maps to, or (admin token) the agent the body names.
-    std::variant<std::string, Refusal> caller(const httplib::Request &req, const json &body, bool admin,
+    std::variant<std::string, Refusal> caller(const httplib::Request &req, const std::string &client, const json &body, bool admin,
                                               const policy::Policy &policy, std::string &workflowClaim) const;
     std::variant<tasks::TaskRequest, Refusal> taskRequest(const json &body, const std::string &agent) const;
     void start(const httplib::Request &req, httplib::Response &res, bool admin);
@@ -118,8 +118,8 @@ struct TaskApi::Impl
                const std::string &approval, const std::string &message);
 };
 
-std::variant<std::string, Refusal> TaskApi::Impl::caller(const httplib::Request &req, const json &body, bool admin,
-                                                         const policy::Policy &policy, std::string &workflowClaim) const
+std::variant<std::string, Refusal> TaskApi::Impl::caller(const httplib::Request &req, const std::string &client, const json &body,
+                                                         bool admin, const policy::Policy &policy, std::string &workflowClaim) const
 {
     const auto named = body.find("agent");
     const std::string asked = named != body.end() && named->is_string() ? named->get<std::string>() : std::string();
@@ -141,7 +141,6 @@ std::variant<std::string, Refusal> TaskApi::Impl::caller(const httplib::Request 
     if (!asked.empty() && asked != match->agentId)
         return Refusal{403, "the identity token speaks for agent '" + match->agentId + "', not '" + asked + "'",
                        "an agent starts only its own tasks"};
-    const std::string client = req.remote_addr + ":" + std::to_string(req.remote_port);
     if (const auto problem = networkProblem(policy, match->agentId, client))
         return Refusal{403, *problem, "call from a network the agent's identity lists"};
     workflowClaim = verified->claims.get("workflow");
@@ -211,8 +210,9 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
         return send(res, Refusal{400, "the request body must be a JSON object"});
     const auto engine = ctx.engine();
     const policy::Policy &policy = engine->policy();
+    const std::string client = req.remote_addr + ":" + std::to_string(req.remote_port);
     std::string workflowClaim;
-    auto who = caller(req, body, admin, policy, workflowClaim);
+    auto who = caller(req, client, body, admin, policy, workflowClaim);
     if (auto *refusal = std::get_if<Refusal>(&who))
         return send(res, *refusal);
     auto parsed = taskRequest(body, std::get<std::string>(who));
@@ -222,7 +222,6 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
     if (request.workflow.empty())
         request.workflow = workflowClaim;
     request.passwordSecret = ctx.passwordSecret();
-    const std::string client = req.remote_addr + ":" + std::to_string(req.remote_port);
 
     // Validate everything but the approval first, so that a request that could never start is
     // refused at once instead of waiting for a person.

@@ -2,6 +2,7 @@
 #include "gateway/state/task_store.h"
 
 #include "identity/random_id.h"
+#include "publish/bundle_store.h"
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -78,6 +79,17 @@ std::optional<DeployedPolicy> TaskStore::latestDeployment()
         if (rows.empty() || rows[0][2].is_null())
             return std::nullopt;
         return DeployedPolicy{rows[0][0].as<long long>(), rows[0][1].as<std::string>(""), rows[0][2].as<std::string>()};
+    });
+}
+
+std::optional<std::pair<long long, std::string>> TaskStore::activeBundle()
+{
+    return withConnection([&](pqxx::connection &c) -> std::optional<std::pair<long long, std::string>> {
+        pqxx::read_transaction tx(c);
+        auto stored = publish::activeBundle(tx);
+        if (!stored)
+            return std::nullopt;
+        return std::make_pair(stored->version, std::move(stored->compact));
     });
 }
 

@@ -52,6 +52,8 @@ public:
 
     std::optional<TaskRecord> findTask(const std::string &id);
     std::optional<DeployedPolicy> latestDeployment();
+    /// The active signed bundle (writ.bundle), unverified: its version and compact JWS.
+    std::optional<std::pair<long long, std::string>> activeBundle();
 
     /// Tasks revoked or expired since `since` (server time, with a 10 s overlap so that no late commit
     /// is missed: a task may be reported more than once); `since` advances to the server's now.
