@@ -3,24 +3,19 @@
 // check, plan, apply the floor in one transaction, sign the bundle, push it (through a gateway's admin
 // API, or straight into the state database), and verify the gateway serves it. If the push or the check
 // fails after the floor changed, the floor goes back to the policy deployed before: nothing half-published.
+// The pipeline is core/publish/publisher.h (the studio publishes through it too); this file prints it.
 #include "commands.h"
 
 #include "admin_client.h"
 #include "floor_common.h"
-#include "signing_key.h"
+#include "output.h"
 
-#include "catalog/catalog_error.h"
-#include "catalog/introspector.h"
-#include "compile/deployment.h"
-#include "compile/naming.h"
-#include "policy/policy_writer.h"
-#include "publish/bundle.h"
 #include "publish/bundle_store.h"
+#include "publish/publisher.h"
 
 #include <CLI/CLI.hpp>
 
 #include <iostream>
-#include <thread>
 
 namespace writ::cli {
 
@@ -33,130 +28,73 @@ struct PublishOptions
     StateTarget target; ///< where to push: a gateway (preferred) or the state database itself (--db)
 };
 
-/// Puts the floor back to `policyText` (the policy deployed before this publish). Returns what happened, in words.
-std::string restoreFloor(const std::string &db, const std::string &policyText)
+/// Prints what validation found the way `writ compile` does; the exit code when it stopped there.
+int reportValidation(const PublishOptions &o, const publish::ValidatedPolicy &v)
 {
-    if (policyText.empty())
-        return "the database keeps the new floor: the deployment before it did not record its policy; publish the previous policy file";
-    try {
-        const policy::LoadResult previous = policy::loadPolicy(policyText, "the previous deployment");
-        const catalog::Catalog cat = catalog::introspect(db);
-        const compile::CompileResult compiled = compile::compilePolicy(previous.policy, previous.sources, cat);
-        if (!previous.ok() || !compiled.ok())
-            return "the previous deployment's policy no longer compiles; the database keeps the new floor";
-        compile::ApplyOptions options;
-        options.policyName = previous.policy.name;
-        options.policyText = policyText;
-        options.policySha256 = compile::sha256Hex(policyText);
-        options.confirm = [](const compile::Plan &) { return true; };
-        const auto result = compile::applyDesiredState(db, compiled.state, options);
-        return "the database floor was rolled back to the previous policy (deployment v" + std::to_string(result.version) + ")";
-    } catch (const std::exception &e) {
-        return std::string("rolling the floor back failed too: ") + e.what() + "; run `writ apply` with the previous policy";
+    using publish::ValidateFailure;
+    if (v.failure == ValidateFailure::Load) {
+        printDiagnostics(std::cerr, v.loaded.diagnostics, "text");
+        std::cerr << o.floor.policy << ": FAILED (" << summary(v.loaded.diagnostics) << ")\n";
+        return ExitDiagnostics;
     }
-}
-
-/// Pushes the bundle and returns its version at the target, or 0 with `error`.
-long long push(const PublishOptions &o, const publish::SignedBundle &bundle, std::string &error)
-{
-    if (o.target.viaGateway()) {
-        const AdminAnswer a = callAdmin(o.target.gateway, o.target.tokenFile, "PUT", "/v1/policy", bundle.compact);
-        if (!a.ok()) {
-            error = "the gateway refused the bundle: " + a.error;
-            return 0;
-        }
-        return a.body.value("published", 0LL);
+    if (v.failure == ValidateFailure::Catalog) {
+        std::cerr << "writ publish: " << v.error << "\n";
+        return ExitEnvironment;
     }
-    try {
-        return publish::storeBundle(o.floor.db, bundle);
-    } catch (const publish::BundleStoreError &e) {
-        error = e.what();
-        return 0;
+    printDiagnostics(std::cerr, v.compileDiagnostics, "text");
+    if (v.failure == ValidateFailure::Compile) {
+        std::cerr << o.floor.policy << ": not compiled (" << summary(v.compileDiagnostics) << ")\n";
+        return ExitDiagnostics;
     }
-}
-
-/// With a gateway: waits (up to 10 s) until it reports `version` with `sha256` in force.
-bool verifyServed(const PublishOptions &o, long long version, const std::string &sha256, std::string &error)
-{
-    if (!o.target.viaGateway())
-        return true;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        const AdminAnswer a = callAdmin(o.target.gateway, o.target.tokenFile, "GET", "/v1/policy");
-        if (a.ok() && a.body.value("version", 0LL) == version && a.body.value("sha256", "") == sha256)
-            return true;
-        error = a.ok() ? "the gateway enforces version " + std::to_string(a.body.value("version", 0LL)) + ", not " + std::to_string(version)
-                       : a.error;
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (!v.keyWarning.empty())
+        std::cerr << "warning: " << v.keyWarning << "\n";
+    if (v.failure == ValidateFailure::Key) {
+        std::cerr << "writ publish: " << v.error << "\n";
+        return v.keyUnreadable ? ExitEnvironment : ExitDiagnostics;
     }
-    return false;
+    if (v.failure == ValidateFailure::State) {
+        std::cerr << "writ publish: " << v.error << "\n";
+        return ExitEnvironment;
+    }
+    return ExitOk;
 }
 
 int runPublish(const PublishOptions &o)
 {
-    policy::LoadResult loaded;
-    catalog::Catalog cat;
-    int exitCode = ExitOk;
-    const auto compiled = compileOrReport(o.floor, loaded, cat, exitCode, "publish");
-    if (!compiled)
-        return exitCode;
-    std::string keyError;
-    int keyExit = ExitOk;
-    const auto key = loadSigningKey(o.publisherKey, "", keyError, keyExit);
-    if (!key) {
-        std::cerr << "writ publish: " << keyError << "\n";
-        return keyExit;
+    publish::PublishRequest request;
+    request.policyPath = o.floor.policy;
+    request.db = o.floor.db;
+    request.publisherKeyPath = o.publisherKey;
+    if (o.target.viaGateway()) {
+        request.gateway = o.target.gateway;
+        request.tokenFile = o.target.tokenFile;
     }
-    std::optional<compile::Deployment> before;
-    try {
-        before = compile::loadLastDeployment(o.floor.db);
-    } catch (const std::exception &e) {
-        std::cerr << "writ publish: " << e.what() << "\n";
-        return ExitEnvironment;
-    }
+    publish::Publisher publisher;
+    const auto ask = confirmPlan(o.floor.yes, o.floor.showSql, "publish");
+    publisher.confirm = [&ask](const publish::PublishPlan &plan) { return ask(plan.floor); };
+    publisher.onStep = [](const publish::StepEvent &e) {
+        if (e.step == publish::PublishStep::Apply && e.state == publish::StepState::Done)
+            std::cout << "1/3 floor: " << e.message << "\n";
+    };
 
-    // 1. The floor, in one transaction.
-    compile::ApplyOptions options;
-    options.policyName = loaded.policy.name;
-    options.policyText = policy::writePolicy(loaded.policy);
-    options.policySha256 = compile::sha256Hex(options.policyText);
-    options.confirm = confirmPlan(o.floor.yes, o.floor.showSql, "publish");
-    compile::ApplyResult applied;
-    try {
-        applied = compile::applyDesiredState(o.floor.db, compiled->state, options);
-    } catch (const std::exception &e) {
-        std::cerr << "writ publish: the database was not changed: " << e.what() << "\n";
-        return ExitEnvironment;
-    }
-    if (applied.aborted) {
+    const publish::ValidatedPolicy validated = publisher.validate(request);
+    if (const int exitCode = reportValidation(o, validated); !validated.ok())
+        return exitCode;
+
+    const publish::PublishResult result = publisher.publish(request, validated);
+    if (result.declined) {
         std::cout << "Not published; nothing changed.\n";
         return ExitDiagnostics;
     }
-    if (applied.plan.empty())
-        std::cout << "1/3 floor: no database changes\n";
-    else
-        std::cout << "1/3 floor: applied deployment v" << applied.version << " (" << applied.plan.steps.size() << " step(s))\n";
-
-    // 2. The signed bundle, pushed.
-    publish::BundleContent content;
-    content.policyName = loaded.policy.name;
-    content.policyText = options.policyText;
-    content.deployment = applied.version ? applied.version : (before ? before->version : 0);
-    std::string error;
-    const auto bundle = publish::signBundle(content, *key, error);
-    long long version = bundle ? push(o, *bundle, error) : 0;
-    std::string served;
-    if (version > 0 && verifyServed(o, version, bundle->content.sha256, error))
-        served = o.target.viaGateway() ? "; " + o.target.gateway + " enforces it" : "; gateways switch to it at once";
-    else
-        version = 0;
-    if (version == 0) {
-        std::cerr << "writ publish: " << error << "\n";
-        if (applied.version > 0)
-            std::cerr << "writ publish: " << restoreFloor(o.floor.db, before ? before->policyText : std::string()) << "\n";
+    if (!result.published) {
+        std::cerr << "writ publish: " << result.error << "\n";
+        if (!result.floorMessage.empty())
+            std::cerr << "writ publish: " << result.floorMessage << "\n";
         return ExitEnvironment;
     }
-    std::cout << "2/3 bundle: signed with key " << bundle->kid << ", sha256 " << bundle->content.sha256.substr(0, 12) << "\n"
-              << "3/3 published: bundle v" << version << served << "\n";
+    const std::string served = o.target.viaGateway() ? "; " + o.target.gateway + " enforces it" : "; gateways switch to it at once";
+    std::cout << "2/3 bundle: signed with key " << result.kid << ", sha256 " << result.sha256.substr(0, 12) << "\n"
+              << "3/3 published: bundle v" << result.version << served << "\n";
     return ExitOk;
 }
 

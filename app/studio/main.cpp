@@ -2,6 +2,9 @@
 #include "ui/connect/connection_spec.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/screenshot_tour.h"
+#ifdef WRIT_STUDIO_OPERATE
+#include "ui/operate/operations.h"
+#endif
 
 #include <writ/version.h>
 
@@ -44,12 +47,24 @@ int main(int argc, char **argv)
     QCommandLineOption connect(QStringLiteral("connect"), QStringLiteral("Database to connect to (libpq URI or key=value string)"), QStringLiteral("uri"));
     QCommandLineOption snapshot(QStringLiteral("snapshot"), QStringLiteral("Catalog snapshot to open instead of a database (writ catalog -o FILE)"), QStringLiteral("file"));
     QCommandLineOption screenshots(QStringLiteral("screenshots"), QStringLiteral("Save a PNG of every main view into DIR, then quit (scripts/screenshots)"), QStringLiteral("dir"));
-    parser.addOptions({connect, snapshot, screenshots});
+    QCommandLineOption gateway(QStringLiteral("gateway"), QStringLiteral("Gateway admin API to operate and publish to (e.g. http://127.0.0.1:6433)"), QStringLiteral("url"));
+    QCommandLineOption adminTokenFile(QStringLiteral("admin-token-file"), QStringLiteral("File holding the gateway's admin token (with --gateway)"), QStringLiteral("file"));
+    parser.addOptions({connect, snapshot, screenshots, gateway, adminTokenFile});
     parser.addPositionalArgument(QStringLiteral("policy"), QStringLiteral("Policy file to open"));
     parser.process(app);
 
     writ::ui::MainWindow window;
     window.setInteractive(!parser.isSet(screenshots)); // a tour never waits for a person
+#ifdef WRIT_STUDIO_OPERATE
+    writ::ui::Operations *operations = writ::ui::installOperations(window);
+    operations->setInteractive(!parser.isSet(screenshots));
+    if (parser.isSet(gateway) != parser.isSet(adminTokenFile)) {
+        std::fprintf(stderr, "writ-studio: --gateway and --admin-token-file go together\n");
+        return 64;
+    }
+    if (parser.isSet(gateway))
+        operations->connectToGateway(parser.value(gateway), parser.value(adminTokenFile));
+#endif
     if (!parser.positionalArguments().isEmpty())
         window.openPolicy(parser.positionalArguments().constFirst());
     if (parser.isSet(snapshot))

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ui/operate/operations.h"
+
+#include "ui/operate/approvals_dock.h"
+#include "ui/operate/audit_dock.h"
+#include "ui/operate/gateway_client.h"
+#include "ui/operate/gateway_connect_dialog.h"
+#include "ui/operate/gateway_status_item.h"
+#include "ui/operate/health_dock.h"
+#include "ui/operate/history_dock.h"
+#include "ui/operate/publish_controller.h"
+#include "ui/operate/publish_settings.h"
+#include "ui/operate/sessions_dock.h"
+#include "ui/operate/tasks_dock.h"
+
+#include "ui/shell/icons.h"
+#include "ui/shell/main_window.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace writ::ui {
+
+namespace {
+
+const char *const kObjectName = "writ-operations";
+
+/// The menu bar's Help menu, so the Gateway menu goes before it as in the design.
+QAction *helpMenuAction(QMenuBar *bar)
+{
+    for (QAction *a : bar->actions())
+        if (a->menu() && a->text().remove(QLatin1Char('&')) == QObject::tr("Help"))
+            return a;
+    return nullptr;
+}
+
+} // namespace
+
+Operations::Operations(MainWindow &window) : QObject(&window), m_window(window)
+{
+    setObjectName(QLatin1String(kObjectName));
+    m_gateway = new GatewayClient(this);
+    m_gateway->loadSettings();
+    m_publisher = new PublishController(window, *m_gateway, this);
+    m_publisher->askForSettings = [this] { return m_interactive && showConnectDialog(); };
+    createDocks();
+    createMenu();
+
+    m_status = new GatewayStatusItem(*m_gateway, *window.document(), &window);
+    window.statusBar()->addPermanentWidget(m_status);
+    connect(m_publisher, &PublishController::finished, this, [this] {
+        m_status->refresh();
+        m_history->refresh();
+    });
+    connect(m_publisher, &PublishController::rolledBack, this, [this] {
+        m_status->refresh();
+        m_history->refresh();
+    });
+    connect(m_history, &HistoryDock::rolledBack, m_status, &GatewayStatusItem::refresh);
+    connect(m_approvals, &ApprovalsDock::arrived, this, [this](const QString &, const QString &summary) {
+        m_window.statusBar()->showMessage(summary, 8000);
+    });
+}
+
+void Operations::createDocks()
+{
+    m_sessions = new SessionsDock(*m_gateway, &m_window);
+    m_tasks = new TasksDock(*m_gateway, &m_window);
+    m_approvals = new ApprovalsDock(*m_gateway, &m_window);
+    m_audit = new AuditDock(*m_gateway, &m_window);
+    m_health = new HealthDock(*m_gateway, &m_window);
+    m_history = new HistoryDock(*m_gateway, &m_window);
+
+    // Bottom: next to Problems, as the design's bottom docks; right: beside the Inspector.
+    auto *problems = m_window.findChild<QDockWidget *>(QStringLiteral("problems"));
+    QDockWidget *previous = problems;
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_sessions),
+                              static_cast<QDockWidget *>(m_tasks), static_cast<QDockWidget *>(m_audit)}) {
+        m_window.addDockWidget(Qt::BottomDockWidgetArea, dock);
+        if (previous)
+            m_window.tabifyDockWidget(previous, dock);
+        previous = dock;
+    }
+    if (problems)
+        problems->raise();
+    auto *inspector = m_window.findChild<QDockWidget *>(QStringLiteral("inspector"));
+    m_window.addDockWidget(Qt::RightDockWidgetArea, m_history);
+    m_window.addDockWidget(Qt::RightDockWidgetArea, m_health);
+    if (inspector) {
+        m_window.tabifyDockWidget(inspector, m_history);
+        m_window.tabifyDockWidget(m_history, m_health);
+        inspector->raise();
+    }
+}
+
+void Operations::createMenu()
+{
+    m_menu = new QMenu(tr("&Gateway"), &m_window);
+    m_menu->setObjectName(QStringLiteral("gateway-menu"));
+    QAction *connectAction = m_menu->addAction(icon(QStringLiteral("connect")), tr("&Connect to Gateway…"), this,
+                                               [this] { showConnectDialog(); });
+    connectAction->setObjectName(QStringLiteral("gateway-connect-action"));
+    m_menu->addAction(m_publisher->action());
+    m_menu->addSeparator();
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_sessions), static_cast<QDockWidget *>(m_tasks),
+                              static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_audit),
+                              static_cast<QDockWidget *>(m_health), static_cast<QDockWidget *>(m_history)})
+        m_menu->addAction(dock->toggleViewAction());
+
+    QMenuBar *bar = m_window.menuBar();
+    if (QAction *help = helpMenuAction(bar))
+        bar->insertMenu(help, m_menu);
+    else
+        bar->addMenu(m_menu);
+    if (auto *tools = m_window.findChild<QToolBar *>(QStringLiteral("main-toolbar"))) {
+        tools->addSeparator();
+        tools->addAction(m_publisher->action());
+    }
+}
+
+void Operations::connectToGateway(const QString &url, const QString &tokenFile)
+{
+    m_gateway->setEndpoint(url, tokenFile);
+    m_gateway->saveSettings();
+}
+
+bool Operations::showConnectDialog()
+{
+    GatewayConnectDialog dialog(&m_window);
+    dialog.setValues(m_gateway->url(), m_gateway->tokenFile(), PublishSettings::load());
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    connectToGateway(dialog.url(), dialog.tokenFile());
+    dialog.publishSettings().save();
+    return true;
+}
+
+void Operations::setInteractive(bool interactive)
+{
+    m_interactive = interactive;
+    m_approvals->setInteractive(interactive);
+    m_tasks->setInteractive(interactive);
+}
+
+Operations *installOperations(MainWindow &window)
+{
+    if (Operations *existing = operationsOf(window))
+        return existing;
+    return new Operations(window);
+}
+
+Operations *operationsOf(const MainWindow &window)
+{
+    return window.findChild<Operations *>(QLatin1String(kObjectName), Qt::FindDirectChildrenOnly);
+}
+
+} // namespace writ::ui

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The studio's operations side, over a gateway's admin API: the Gateway menu (Connect to Gateway…,
+// Publish…), the Publish toolbar button, the gateway item in the status bar and the Operate docks
+// (Sessions, Tasks, Approvals, Audit, Gateway Health, History). installOperations() adds all of it to
+// a MainWindow through its public API only.
+
+#include <QObject>
+
+class QAction;
+class QMenu;
+
+namespace writ::ui {
+
+class ApprovalsDock;
+class AuditDock;
+class GatewayClient;
+class GatewayStatusItem;
+class HealthDock;
+class HistoryDock;
+class MainWindow;
+class PublishController;
+class SessionsDock;
+class TasksDock;
+
+class Operations : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Operations(MainWindow &window);
+
+    GatewayClient *gateway() const { return m_gateway; }
+    PublishController *publisher() const { return m_publisher; }
+    GatewayStatusItem *statusItem() const { return m_status; }
+    SessionsDock *sessions() const { return m_sessions; }
+    TasksDock *tasks() const { return m_tasks; }
+    ApprovalsDock *approvals() const { return m_approvals; }
+    AuditDock *audit() const { return m_audit; }
+    HealthDock *health() const { return m_health; }
+    HistoryDock *history() const { return m_history; }
+    QMenu *menu() const { return m_menu; }
+
+    /// Uses this gateway from now on and remembers it (the token file's path, not the token).
+    void connectToGateway(const QString &url, const QString &tokenFile);
+    /// Gateway ▸ Connect to Gateway…; true when the person connected.
+    bool showConnectDialog();
+    /// When false, nothing asks (tests and tours): missing settings fail with a message instead.
+    void setInteractive(bool interactive);
+
+private:
+    void createDocks();
+    void createMenu();
+
+    MainWindow &m_window;
+    GatewayClient *m_gateway = nullptr;
+    PublishController *m_publisher = nullptr;
+    GatewayStatusItem *m_status = nullptr;
+    SessionsDock *m_sessions = nullptr;
+    TasksDock *m_tasks = nullptr;
+    ApprovalsDock *m_approvals = nullptr;
+    AuditDock *m_audit = nullptr;
+    HealthDock *m_health = nullptr;
+    HistoryDock *m_history = nullptr;
+    QMenu *m_menu = nullptr;
+    bool m_interactive = true;
+};
+
+/// Adds the operations side to `window` (once) and returns it; it lives as long as the window.
+Operations *installOperations(MainWindow &window);
+/// The operations installed on `window`; null when there are none.
+Operations *operationsOf(const MainWindow &window);
+
+} // namespace writ::ui
