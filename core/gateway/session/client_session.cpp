@@ -535,24 +535,37 @@ struct ClientSession::Impl
         }
     }
 
+    // The two relay loops run side by side (clientLoop() || upstreamLoop()). Asio's || does not reliably
+    // cancel the loop that is still waiting, so the side that ends wakes the other one itself: cancelling
+    // a socket's pending operations makes that loop's read fail and the loop end.
+    void wakeUpstreamRelay()
+    {
+        if (upstream && upstream->stream) {
+            asio::error_code ignored;
+            upstream->stream->socket().cancel(ignored);
+        }
+    }
+
+    void wakeClientRelay()
+    {
+        asio::error_code ignored;
+        client.socket().cancel(ignored);
+        if (internal.done) // an estimate waiting for its answer will not get one
+            internal.done->cancel();
+    }
+
     asio::awaitable<void> clientLoop()
     {
         try {
             co_await relayClient();
             clientDone = true; // Terminate
-            if (parkUpstream && upstream && upstream->stream) {
-                // Stop the relay from upstream without closing the connection: run() resets and parks it.
-                asio::error_code ignored;
-                upstream->stream->socket().cancel(ignored);
-            }
+            if (parkUpstream) // stop the upstream relay without closing the connection: run() resets and parks it
+                wakeUpstreamRelay();
         } catch (...) {
             clientDone = true;
             // The client went away (or broke the protocol): release the upstream side at once rather
             // than when the database next speaks, so the connection does not outlive its client.
-            if (upstream && upstream->stream) {
-                asio::error_code ignored;
-                upstream->stream->socket().cancel(ignored);
-            }
+            wakeUpstreamRelay();
             throw;
         }
     }
@@ -664,10 +677,7 @@ struct ClientSession::Impl
             // The database ended the connection (restart, pg_terminate_backend, network): wake the client
             // side now, whatever it waits for, so the client is told instead of waiting on a dead link.
             upstreamLost = terminateReason.empty() && !clientDone;
-            asio::error_code ignored;
-            client.socket().cancel(ignored);
-            if (internal.done) // an estimate waiting for its answer will not get one
-                internal.done->cancel();
+            wakeClientRelay();
             throw;
         }
     }
@@ -998,23 +1008,19 @@ asio::awaitable<void> ClientSession::run()
         if (s.state == Impl::State::Ready && s.terminateReason.empty())
             s.log(std::string("ended: ") + e.what());
     }
-    if (!violation.empty())
-        {
-            const proto::ErrorFields refusal = fatal("08P01", "protocol violation: " + violation);
-            co_await s.sendFatal(refusal);
-        }
-    else if (!s.terminateReason.empty())
-        {
-            const proto::ErrorFields refusal = fatal("57P01", "writ: " + s.terminateReason, "start a new task");
-            co_await s.sendFatal(refusal);
-        }
-    else if (s.upstreamLost)
-        {
-            s.log("the database ended the session's connection");
-            const proto::ErrorFields lost = fatal("08006", "writ: the database ended this session's connection (restart or administrator)",
-                                                  "connect again; the task is still valid");
-            co_await s.sendFatal(lost);
-        }
+    // Why the session ends, told to the client when it is not the client's own Terminate.
+    if (!violation.empty()) {
+        const proto::ErrorFields refusal = fatal("08P01", "protocol violation: " + violation);
+        co_await s.sendFatal(refusal);
+    } else if (!s.terminateReason.empty()) {
+        const proto::ErrorFields refusal = fatal("57P01", "writ: " + s.terminateReason, "start a new task");
+        co_await s.sendFatal(refusal);
+    } else if (s.upstreamLost) {
+        s.log("the database ended the session's connection");
+        const proto::ErrorFields lost = fatal("08006", "writ: the database ended this session's connection (restart or administrator)",
+                                              "connect again; the task is still valid");
+        co_await s.sendFatal(lost);
+    }
     if (s.parkUpstream && violation.empty() && s.terminateReason.empty() && !s.upstreamLost && s.upstream)
         co_await s.parkUpstreamConnection();
     deadline.cancel();
