@@ -114,6 +114,14 @@ struct TaskApi::Impl
                                               const policy::Policy &policy, std::string &workflowClaim) const;
     std::variant<tasks::TaskRequest, Refusal> taskRequest(const json &body, const std::string &agent) const;
     void start(const httplib::Request &req, httplib::Response &res, bool admin);
+    /// For a task type with `approval: required`: asks for the approval (answering 202), consumes the one
+    /// the request names (its id into `consumed`), or takes an admin's `approved_by`. False when `res`
+    /// already holds the answer.
+    bool settleStartApproval(const json &body, bool admin, tasks::TaskRequest &request, const std::string &client,
+                             policy::Duration ttl, std::string &consumed, httplib::Response &res);
+    /// What the agent needs to connect: the credential, the gateway's address as the agent reaches it, a URI.
+    json connectionAnswer(const httplib::Request &req, const tasks::TaskRequest &request, const tasks::StartedTask &started,
+                          const std::string &credential) const;
     void audit(const tasks::TaskRequest &r, const std::string &client, const std::string &taskId, const std::string &verdict,
                const std::string &approval, const std::string &message);
 };
@@ -240,32 +248,8 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
             audit(request, client, "", "deny", "", message);
             return send(res, Refusal{400, message});
         }
-        if (needsApproval) {
-            const long long ttlSeconds = std::chrono::duration_cast<std::chrono::seconds>(ttl).count();
-            const std::string digest = tasks::startRequestDigest(request, ttlSeconds);
-            const auto approvalIt = body.find("approval");
-            const std::string approvedBy = admin && body.contains("approved_by") ? body["approved_by"].get<std::string>() : "";
-            try {
-                if (!approvedBy.empty()) {
-                    request.approvedBy = approvedBy;
-                } else if (approvalIt == body.end()) {
-                    const std::string id = tasks::requestStartApproval(ctx.config().stateDsn, request, digest,
-                                                                       summaryOf(request, ttlSeconds), ctx.config().tasksApi.approvalWindow);
-                    audit(request, client, "", "approval_required", id, "the task type needs a person's approval");
-                    return send(res, 202, {{"status", "approval_required"}, {"approval", id},
-                                           {"hint", "retry the same request with \"approval\": \"" + id + "\" once it is approved "
-                                                    "(writ approve " + id + ")"}});
-                } else {
-                    const std::string id = approvalIt->get<std::string>();
-                    request.approvedBy = tasks::consumeStartApproval(ctx.config().stateDsn, id, request, digest);
-                    consumed = id;
-                }
-            } catch (const tasks::TaskError &e) {
-                if (e.kind() == tasks::TaskError::Kind::Environment)
-                    return send(res, Refusal{503, e.what(), "the gateway cannot reach its state database; try again"});
-                return send(res, Refusal{409, e.what()});
-            }
-        }
+        if (needsApproval && !settleStartApproval(body, admin, request, client, ttl, consumed, res))
+            return;
     }
 
     tasks::StartedTask started;
@@ -295,10 +279,48 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
     }
     audit(request, client, started.id, "allow", consumed, request.approvedBy.empty() ? "" : "approved by " + request.approvedBy);
 
+    send(res, 201, connectionAnswer(req, request, started, credential.value()));
+}
+
+bool TaskApi::Impl::settleStartApproval(const json &body, bool admin, tasks::TaskRequest &request, const std::string &client,
+                                        policy::Duration ttl, std::string &consumed, httplib::Response &res)
+{
+    const long long ttlSeconds = std::chrono::duration_cast<std::chrono::seconds>(ttl).count();
+    const std::string digest = tasks::startRequestDigest(request, ttlSeconds);
+    const auto approvalIt = body.find("approval");
+    const std::string approvedBy = admin && body.contains("approved_by") ? body["approved_by"].get<std::string>() : "";
+    try {
+        if (!approvedBy.empty()) {
+            request.approvedBy = approvedBy;
+        } else if (approvalIt == body.end()) {
+            const std::string id = tasks::requestStartApproval(ctx.config().stateDsn, request, digest, summaryOf(request, ttlSeconds),
+                                                               ctx.config().tasksApi.approvalWindow);
+            audit(request, client, "", "approval_required", id, "the task type needs a person's approval");
+            send(res, 202, {{"status", "approval_required"}, {"approval", id},
+                            {"hint", "retry the same request with \"approval\": \"" + id + "\" once it is approved (writ approve " + id + ")"}});
+            return false;
+        } else {
+            const std::string id = approvalIt->get<std::string>();
+            request.approvedBy = tasks::consumeStartApproval(ctx.config().stateDsn, id, request, digest);
+            consumed = id;
+        }
+    } catch (const tasks::TaskError &e) {
+        if (e.kind() == tasks::TaskError::Kind::Environment)
+            send(res, Refusal{503, e.what(), "the gateway cannot reach its state database; try again"});
+        else
+            send(res, Refusal{409, e.what()});
+        return false;
+    }
+    return true;
+}
+
+json TaskApi::Impl::connectionAnswer(const httplib::Request &req, const tasks::TaskRequest &request, const tasks::StartedTask &started,
+                                     const std::string &credential) const
+{
     const auto &config = ctx.config();
     const Endpoint &advertised = config.tasksApi.advertise;
     std::string host = advertised.host;
-    if (config.tasksApi.advertise.port == 0) {
+    if (advertised.port == 0) {
         const std::string &listen = config.listen.host;
         // Listening everywhere: the agent reached this API by some name; the gateway answers there too.
         host = listen == "0.0.0.0" || listen == "::" ? hostOfHeader(req.get_header_value("Host")) : listen;
@@ -310,7 +332,7 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
              {"task_type", request.task},
              {"expires_at", started.expiresAt},
              {"ttl_seconds", started.ttl.count()},
-             {"credential", credential.value()},
+             {"credential", credential},
              {"connection", {{"host", host}, {"port", port}, {"database", config.upstream.database}, {"user", request.agent},
                              {"sslmode", sslmode}}},
              {"uri", "postgresql://" + request.agent + "@" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
@@ -321,7 +343,7 @@ void TaskApi::Impl::start(const httplib::Request &req, httplib::Response &res, b
         out["approved_by"] = request.approvedBy;
     if (!started.notices.empty())
         out["notices"] = started.notices;
-    send(res, 201, out);
+    return out;
 }
 
 TaskApi::TaskApi(GatewayContext &context, int gatewayPort) : d(std::make_unique<Impl>(context, gatewayPort))
