@@ -4,9 +4,11 @@
 #include "audit/audit_json.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include <chrono>
+#include <stdexcept>
 
 namespace writ::audit {
 
@@ -26,19 +28,51 @@ std::string hex(const unsigned char *data, unsigned int length)
 
 } // namespace
 
-std::string chainHash(const std::string &key, const std::string &prev, const std::string &body)
+ChainHasher::ChainHasher(const std::string &key)
 {
-    std::string input;
-    input.reserve(prev.size() + 1 + body.size());
-    input.append(prev).append("\n").append(body);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
     if (key.empty())
-        EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
-    else
-        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(input.data()),
-             input.size(), digest, &length);
-    return hex(digest, length);
+        return;
+    EVP_MAC *hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!hmac)
+        throw std::runtime_error("OpenSSL offers no HMAC");
+    m_keyed = EVP_MAC_CTX_new(hmac);
+    EVP_MAC_free(hmac);
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    if (!m_keyed || !EVP_MAC_init(m_keyed, reinterpret_cast<const unsigned char *>(key.data()), key.size(), params)) {
+        EVP_MAC_CTX_free(m_keyed);
+        throw std::runtime_error("cannot key HMAC-SHA256 with the audit key");
+    }
+}
+
+ChainHasher::~ChainHasher()
+{
+    EVP_MAC_CTX_free(m_keyed);
+}
+
+std::string ChainHasher::operator()(const std::string &prev, const std::string &body) const
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    static constexpr unsigned char newline = '\n';
+    if (!m_keyed) {
+        unsigned int length = 0;
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        const bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), nullptr) && EVP_DigestUpdate(md, prev.data(), prev.size())
+                        && EVP_DigestUpdate(md, &newline, 1) && EVP_DigestUpdate(md, body.data(), body.size())
+                        && EVP_DigestFinal_ex(md, digest, &length);
+        EVP_MD_CTX_free(md);
+        return ok ? hex(digest, length) : std::string();
+    }
+    // A copy of the keyed context: the key schedule is done once, in the constructor.
+    EVP_MAC_CTX *mac = EVP_MAC_CTX_dup(m_keyed);
+    std::size_t length = 0;
+    const bool ok = mac && EVP_MAC_update(mac, reinterpret_cast<const unsigned char *>(prev.data()), prev.size())
+                    && EVP_MAC_update(mac, &newline, 1)
+                    && EVP_MAC_update(mac, reinterpret_cast<const unsigned char *>(body.data()), body.size())
+                    && EVP_MAC_final(mac, digest, &length, sizeof digest);
+    EVP_MAC_CTX_free(mac);
+    // An empty hash never matches: a record that could not be hashed fails verification instead of passing.
+    return ok ? hex(digest, static_cast<unsigned int>(length)) : std::string();
 }
 
 std::string AuditChain::seal(const AuditEvent &event)
@@ -47,7 +81,7 @@ std::string AuditChain::seal(const AuditEvent &event)
     if (e.timeMicros == 0)
         e.timeMicros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const std::string body = recordBody(e, m_seq + 1, m_prev);
-    const std::string hash = chainHash(m_key, m_prev, body);
+    const std::string hash = m_hash(m_prev, body);
     ++m_seq;
     m_prev = hash;
     return withHash(body, hash);

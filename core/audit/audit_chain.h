@@ -9,17 +9,37 @@
 
 #include "audit/audit_event.h"
 
+#include <openssl/types.h>
+
 #include <cstdint>
 #include <string>
 
 namespace writ::audit {
+
+/// hash = HMAC-SHA256(key, prev + "\n" + body) with a key, SHA-256(prev + "\n" + body) without; lower-case hex.
+/// The keyed MAC is set up once: a gateway seals one record per statement, and looking the algorithm up
+/// and keying it again for every record cost more than hashing the record.
+class ChainHasher
+{
+public:
+    explicit ChainHasher(const std::string &key);
+    ~ChainHasher();
+    ChainHasher(const ChainHasher &) = delete;
+    ChainHasher &operator=(const ChainHasher &) = delete;
+
+    std::string operator()(const std::string &prev, const std::string &body) const;
+    bool keyed() const { return m_keyed != nullptr; }
+
+private:
+    EVP_MAC_CTX *m_keyed = nullptr; ///< HMAC-SHA256 with the key; copied for each record. Null without a key.
+};
 
 inline constexpr const char *kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 class AuditChain
 {
 public:
-    explicit AuditChain(std::string key = {}) : m_key(std::move(key)) {}
+    explicit AuditChain(const std::string &key = {}) : m_hash(key) {}
 
     /// Continues an existing file: the last line's seq and hash.
     void resume(std::uint64_t lastSeq, std::string lastHash)
@@ -35,12 +55,9 @@ public:
     const std::string &lastHash() const { return m_prev; }
 
 private:
-    std::string m_key;
+    ChainHasher m_hash;
     std::uint64_t m_seq = 0;
     std::string m_prev = kGenesisHash;
 };
-
-/// hash = HMAC-SHA256(key, prev + "\n" + body) with a key, SHA-256(prev + "\n" + body) without; lower-case hex.
-std::string chainHash(const std::string &key, const std::string &prev, const std::string &body);
 
 } // namespace writ::audit

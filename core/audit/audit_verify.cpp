@@ -17,7 +17,7 @@ namespace {
 class ChainVerifier
 {
 public:
-    explicit ChainVerifier(const std::string &key) : m_key(key) {}
+    explicit ChainVerifier(const std::string &key) : m_hash(key) {}
 
     /// False at the first problem; result() then says where and what.
     bool line(const std::string &text, bool terminated)
@@ -34,8 +34,8 @@ public:
                         + " was expected: a record was deleted, inserted or moved");
         if (parsed->prev != m_prev)
             return fail("prev does not match the hash of the record before: a record was deleted, inserted, moved or edited");
-        if (chainHash(m_key, m_prev, parsed->body) != parsed->hash)
-            return fail(m_key.empty() ? "the record's hash does not match its content: the record was edited"
+        if (m_hash(m_prev, parsed->body) != parsed->hash)
+            return fail(!m_hash.keyed() ? "the record's hash does not match its content: the record was edited"
                                       : "the record's HMAC does not match its content: it was edited, or the key is wrong");
         m_prev = parsed->hash;
         ++m_result.records;
@@ -59,7 +59,7 @@ private:
         return false;
     }
 
-    const std::string &m_key;
+    ChainHasher m_hash;
     std::string m_prev = kGenesisHash;
     std::uint64_t m_lineNo = 0;
     VerifyResult m_result;

@@ -65,17 +65,19 @@ bool AuditWriter::append(const AuditEvent &event)
     std::lock_guard lock(m_mutex);
     if (m_fd < 0)
         return false;
-    AuditChain next = m_chain; // advance the chain only once the line is on its way
+    // The chain advances only once the line is on its way: on failure it steps back to here.
+    const std::uint64_t seqBefore = m_chain.lastSeq();
+    const std::string hashBefore = m_chain.lastHash();
     // Deferred records go first, in the same write: one system call, the chain's order kept.
     const std::size_t deferred = m_deferred.size();
-    m_deferred += next.seal(event);
+    m_deferred += m_chain.seal(event);
     m_deferred += '\n';
     if (!writeWhole(m_deferred)) {
         m_deferred.resize(deferred); // nothing was written (or the file is closed): this record never happened
+        m_chain.resume(seqBefore, hashBefore);
         return false;
     }
     m_deferred.clear();
-    m_chain = std::move(next);
     return true;
 }
 

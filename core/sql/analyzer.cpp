@@ -201,32 +201,28 @@ std::optional<std::uint64_t> fingerprint(std::string_view sql)
     }
 }
 
-StatementIdentity identify(std::string_view sql)
+std::string normalize(std::string_view sql)
 {
-    StatementIdentity out;
     try {
         detail::NestingEstimate nesting;
         if (precheck(sql, nesting))
-            return out;
+            return {};
+        std::string out;
         withStackFor(nesting, [&] {
             try {
                 const std::string text(sql);
-                PgQueryFingerprintResult f = pg_query_fingerprint(text.c_str());
-                if (!f.error)
-                    out.fingerprint = f.fingerprint;
-                pg_query_free_fingerprint_result(f);
                 PgQueryNormalizeResult n = pg_query_normalize(text.c_str());
                 if (!n.error && n.normalized_query)
-                    out.normalized = n.normalized_query;
+                    out = n.normalized_query;
                 pg_query_free_normalize_result(n);
             } catch (...) {
-                out = StatementIdentity{};
+                out.clear();
             }
         });
+        return out;
     } catch (...) {
-        out = StatementIdentity{};
+        return {};
     }
-    return out;
 }
 
 } // namespace writ::sql

@@ -35,14 +35,7 @@ Analysis analyze(std::string_view sql, const catalog::Catalog &catalog, const An
 /// text does not parse. Allowlist mode matches statements to templates with it.
 std::optional<std::uint64_t> fingerprint(std::string_view sql);
 
-/// What the audit log records of a statement: its fingerprint (as fingerprint()) and the text with
-/// every literal replaced by $n (libpg_query's normalization), so that no value an agent sent lands in
-/// the log. Empty fields when the text cannot be analyzed.
-struct StatementIdentity
-{
-    std::optional<std::uint64_t> fingerprint;
-    std::string normalized;
-};
-StatementIdentity identify(std::string_view sql);
+/// The text with every literal replaced by $n (libpg_query's normalization), or "" when it does not parse.
+std::string normalize(std::string_view sql);
 
 } // namespace writ::sql

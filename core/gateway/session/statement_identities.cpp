@@ -11,37 +11,51 @@ namespace writ::gateway {
 
 namespace {
 
-StatementIdentity compute(const std::string &sql)
+/// Looks `key` up in its shard; computes and stores it (outside the lock, as computing parses) when missing.
+template <typename Value, typename Compute>
+Value cached(std::array<StatementIdentities::Shard<Value>, StatementIdentities::kShards> &shards, std::size_t capacityPerShard,
+             const std::string &key, Compute compute)
 {
-    StatementIdentity id;
-    const sql::StatementIdentity s = sql::identify(sql);
-    if (s.fingerprint) {
-        char hex[17];
-        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*s.fingerprint));
-        id.fingerprint = hex;
+    auto &shard = shards[std::hash<std::string>{}(key) % StatementIdentities::kShards];
+    {
+        std::lock_guard lock(shard.mutex);
+        if (const auto it = shard.map.find(key); it != shard.map.end())
+            return it->second;
     }
-    if (!s.normalized.empty())
-        id.query = clipText(s.normalized, 4096);
-    else // no literal can be told from the rest: keep none of it
-        id.query = "(text that does not parse, " + std::to_string(sql.size()) + " bytes, sha256 " + compile::sha256Hex(sql) + ")";
-    return id;
+    Value value = compute();
+    std::lock_guard lock(shard.mutex);
+    if (shard.map.size() >= capacityPerShard)
+        shard.map.clear();
+    shard.map.emplace(key, value);
+    return value;
 }
 
 } // namespace
 
 std::shared_ptr<const StatementIdentity> StatementIdentities::lookup(const std::string &sql)
 {
-    Shard &shard = m_shards[std::hash<std::string>{}(sql) % kShards];
-    {
-        std::lock_guard lock(shard.mutex);
-        if (const auto it = shard.map.find(sql); it != shard.map.end())
-            return it->second;
+    return cached(m_byText, m_capacityPerShard, sql, [&] { return std::make_shared<const StatementIdentity>(compute(sql)); });
+}
+
+StatementIdentity StatementIdentities::compute(const std::string &sql)
+{
+    StatementIdentity id;
+    const std::string normalized = sql::normalize(sql);
+    if (normalized.empty()) { // no literal can be told from the rest: keep none of it
+        id.query = "(text that does not parse, " + std::to_string(sql.size()) + " bytes, sha256 " + compile::sha256Hex(sql) + ")";
+        return id;
     }
-    auto id = std::make_shared<const StatementIdentity>(compute(sql)); // outside the lock: it parses
-    std::lock_guard lock(shard.mutex);
-    if (shard.map.size() >= m_capacityPerShard)
-        shard.map.clear();
-    shard.map.emplace(sql, id);
+    id.query = clipText(normalized, 4096);
+    // Statements that differ only in their constants (every pgbench -S, every ORM query with literals)
+    // share one normalized text: its fingerprint is computed once, not parsed again for each of them.
+    id.fingerprint = cached(m_fingerprintByShape, m_capacityPerShard, normalized, [&] {
+        const auto fp = sql::fingerprint(normalized);
+        if (!fp)
+            return std::string();
+        char hex[17];
+        std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(*fp));
+        return std::string(hex);
+    });
     return id;
 }
 

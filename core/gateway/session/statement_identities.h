@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// How the audit log names a statement: libpg_query's fingerprint and the normalized text (literals
-// replaced by $n), never the literals an agent sent. Computing them parses the text again, so they
-// are cached gateway-wide by statement text (bounded; a full cache starts over) — agents repeat
-// their statements, and the cached path is a hash lookup.
+// How the audit log names a statement: the normalized text (literals replaced by $n) and its
+// libpg_query fingerprint, never the literals an agent sent. Computing them parses the text again, so
+// they are cached gateway-wide (bounded; a full cache starts over): by statement text, as agents repeat
+// their statements, and the fingerprint by normalized text, as statements that differ only in their
+// constants share it.
 
 #include <array>
 #include <cstddef>
@@ -28,14 +29,19 @@ public:
 
     std::shared_ptr<const StatementIdentity> lookup(const std::string &sql);
 
-private:
     static constexpr std::size_t kShards = 16;
+    template <typename Value>
     struct Shard
     {
         std::mutex mutex;
-        std::unordered_map<std::string, std::shared_ptr<const StatementIdentity>> map;
+        std::unordered_map<std::string, Value> map;
     };
-    std::array<Shard, kShards> m_shards;
+
+private:
+    StatementIdentity compute(const std::string &sql);
+
+    std::array<Shard<std::shared_ptr<const StatementIdentity>>, kShards> m_byText;
+    std::array<Shard<std::string>, kShards> m_fingerprintByShape; ///< normalized text → fingerprint (hex)
     std::size_t m_capacityPerShard;
 };
 
