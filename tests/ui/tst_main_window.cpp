@@ -51,7 +51,7 @@ private slots:
     {
         MainWindow window;
         window.setInteractive(false);
-        QCOMPARE(window.tabs()->count(), 3);
+        QCOMPARE(window.tabs()->count(), 4); // Policy, Schema, Grants, SQL
         QVERIFY(window.connectionStatusText().contains(QStringLiteral("not connected")));
         QVERIFY(window.openPolicy(test::demoPolicyPath()));
         QVERIFY(window.windowTitle().contains(QStringLiteral("supportdesk.writ.yaml")));

@@ -4,6 +4,8 @@
 #include "ui/catalog/sensitivity.h"
 
 #include <QApplication>
+#include <QDrag>
+#include <QMimeData>
 #include <QFontMetricsF>
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
@@ -114,7 +116,24 @@ void TableCardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
 void TableCardItem::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
     QGraphicsObject::mousePressEvent(event);
+    event->accept(); // keep the moves coming: dragging the card onto a scope canvas starts here
     emit clicked(m_name);
+}
+
+void TableCardItem::mouseMoveEvent(QGraphicsSceneMouseEvent *event)
+{
+    if (!(event->buttons() & Qt::LeftButton)
+        || (event->screenPos() - event->buttonDownScreenPos(Qt::LeftButton)).manhattanLength() < QApplication::startDragDistance()) {
+        QGraphicsObject::mouseMoveEvent(event);
+        return;
+    }
+    // The same payload the Explorer drags, so a scope canvas takes either.
+    auto *mime = new QMimeData;
+    mime->setData(QStringLiteral("application/x-writ-object"), m_name.toUtf8());
+    mime->setText(m_name);
+    auto *drag = new QDrag(event->widget());
+    drag->setMimeData(mime);
+    drag->exec(Qt::CopyAction);
 }
 
 } // namespace writ::ui

@@ -8,7 +8,8 @@
 namespace writ::ui {
 
 /// One relation on the schema diagram: a header with its name, then its columns (sensitive ones
-/// with a coloured dot, primary-key columns underlined), cut off after a dozen.
+/// with a coloured dot, primary-key columns underlined), cut off after a dozen. Dragging a card
+/// carries its relation to a scope canvas.
 class TableCardItem : public QGraphicsObject
 {
     Q_OBJECT
@@ -40,6 +41,7 @@ signals:
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
 
 private:
     QString m_name;

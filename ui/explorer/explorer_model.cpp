@@ -91,13 +91,49 @@ void ExplorerModel::setCatalog(std::shared_ptr<const catalog::Catalog> catalog, 
     m_catalog = std::move(catalog);
     m_sensitivity = std::make_unique<SensitivityIndex>(m_catalog, policy);
     m_relationNamesLower.clear();
+    setAgents(policy);
     rebuild();
     applyFilter();
     endResetModel();
 }
 
+void ExplorerModel::setAgents(const policy::Policy *policy)
+{
+    m_agents.clear();
+    if (!policy)
+        return;
+    for (const policy::Agent &a : policy->agents) {
+        AgentEntry entry {a.id, a.owner, {}};
+        for (const policy::TaskType &t : a.tasks)
+            entry.tasks.push_back(t.id);
+        m_agents.push_back(std::move(entry));
+    }
+}
+
+void ExplorerModel::filterAgents()
+{
+    m_visibleAgents.clear();
+    for (std::size_t i = 0; i < m_agents.size(); ++i) {
+        bool show = m_filterLower.empty() || contains(lower(m_agents[i].id), m_filterLower);
+        for (const std::string &t : m_agents[i].tasks)
+            show = show || contains(lower(t), m_filterLower);
+        if (show)
+            m_visibleAgents.push_back(int(i));
+    }
+}
+
 void ExplorerModel::setPolicy(const policy::Policy *policy)
 {
+    std::vector<AgentEntry> before = m_agents;
+    setAgents(policy);
+    if (before != m_agents) {
+        // Agents or task types came or went: the tree's shape changed.
+        beginResetModel();
+        m_sensitivity = std::make_unique<SensitivityIndex>(m_catalog, policy);
+        filterAgents();
+        endResetModel();
+        return;
+    }
     // The tree's shape does not change, only badges: a layout change makes every view ask data() again.
     emit layoutAboutToBeChanged();
     m_sensitivity = std::make_unique<SensitivityIndex>(m_catalog, policy);
@@ -150,6 +186,7 @@ void ExplorerModel::applyFilter()
     m_relationRow.assign(m_catalog ? m_catalog->relations.size() : 0, -1);
     m_columnSubset.clear();
     m_visibleRoles.clear();
+    filterAgents();
     if (!m_catalog)
         return;
 
@@ -238,11 +275,13 @@ int ExplorerModel::rowOfColumn(int relation, int columnIndex) const
 
 QModelIndex ExplorerModel::index(int row, int column, const QModelIndex &parent) const
 {
-    if (!m_catalog || row < 0 || column < 0 || column >= ColumnCount)
+    if (row < 0 || column < 0 || column >= ColumnCount)
         return {};
     if (!parent.isValid()) {
         if (row < int(m_visibleSchemas.size()))
             return createIndex(row, column, pack(NodeKind::Schema, quint32(m_visibleSchemas[row])));
+        if (row == agentsGroupRow() && showAgentsGroup())
+            return createIndex(row, column, pack(NodeKind::AgentsGroup, 0));
         if (row == rolesGroupRow() && showRolesGroup())
             return createIndex(row, column, pack(NodeKind::RolesGroup, 0));
         return {};
@@ -265,6 +304,16 @@ QModelIndex ExplorerModel::index(int row, int column, const QModelIndex &parent)
         if (row >= int(m_visibleRoles.size()))
             return {};
         return createIndex(row, column, pack(NodeKind::Role, quint32(m_visibleRoles[row])));
+    case NodeKind::AgentsGroup:
+        if (row >= int(m_visibleAgents.size()))
+            return {};
+        return createIndex(row, column, pack(NodeKind::Agent, quint32(m_visibleAgents[row])));
+    case NodeKind::Agent: {
+        const int agent = itemOf(id);
+        if (row >= int(m_agents[agent].tasks.size()))
+            return {};
+        return createIndex(row, column, pack(NodeKind::Task, quint32(agent), quint32(row)));
+    }
     default:
         return {};
     }
@@ -286,6 +335,13 @@ QModelIndex ExplorerModel::parent(const QModelIndex &child) const
     }
     case NodeKind::Role:
         return createIndex(rolesGroupRow(), 0, pack(NodeKind::RolesGroup, 0));
+    case NodeKind::Agent:
+        return createIndex(agentsGroupRow(), 0, pack(NodeKind::AgentsGroup, 0));
+    case NodeKind::Task: {
+        const int agent = itemOf(id);
+        const auto pos = std::find(m_visibleAgents.begin(), m_visibleAgents.end(), agent);
+        return createIndex(int(pos - m_visibleAgents.begin()), 0, pack(NodeKind::Agent, quint32(agent)));
+    }
     default:
         return {};
     }
@@ -293,10 +349,8 @@ QModelIndex ExplorerModel::parent(const QModelIndex &child) const
 
 int ExplorerModel::rowCount(const QModelIndex &parent) const
 {
-    if (!m_catalog)
-        return 0;
     if (!parent.isValid())
-        return int(m_visibleSchemas.size()) + (showRolesGroup() ? 1 : 0);
+        return int(m_visibleSchemas.size()) + (showAgentsGroup() ? 1 : 0) + (showRolesGroup() ? 1 : 0);
     if (parent.column() != 0)
         return 0;
     const quintptr id = parent.internalId();
@@ -304,6 +358,8 @@ int ExplorerModel::rowCount(const QModelIndex &parent) const
     case NodeKind::Schema: return int(m_schemas[itemOf(id)].visible.size());
     case NodeKind::Relation: return visibleColumnCount(itemOf(id));
     case NodeKind::RolesGroup: return int(m_visibleRoles.size());
+    case NodeKind::AgentsGroup: return int(m_visibleAgents.size());
+    case NodeKind::Agent: return int(m_agents[itemOf(id)].tasks.size());
     default: return 0;
     }
 }
@@ -325,12 +381,16 @@ ExplorerModel::NodeKind ExplorerModel::kindOf(const QModelIndex &index)
 
 QVariant ExplorerModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || !m_catalog)
+    if (!index.isValid())
         return {};
     const quintptr id = index.internalId();
     const NodeKind kind = kindOfId(id);
     if (role == KindRole)
         return int(kind);
+    if (kind == NodeKind::AgentsGroup || kind == NodeKind::Agent || kind == NodeKind::Task)
+        return agentData(kind == NodeKind::AgentsGroup ? -1 : itemOf(id), kind == NodeKind::Task ? subOf(id) : -1, index.column(), role);
+    if (!m_catalog)
+        return {};
     switch (kind) {
     case NodeKind::Schema: {
         const SchemaEntry &schema = m_schemas[itemOf(id)];
@@ -455,6 +515,35 @@ QVariant ExplorerModel::roleData(int roleIndex, int column, int itemRole) const
     }
 }
 
+QVariant ExplorerModel::agentData(int agent, int task, int column, int role) const
+{
+    if (agent < 0) { // the group
+        if (role == Qt::DisplayRole)
+            return column == NameColumn ? tr("Agents") : QString::number(m_visibleAgents.size());
+        if (role == Qt::DecorationRole && column == NameColumn)
+            return icon(QStringLiteral("agent"));
+        return {};
+    }
+    const AgentEntry &a = m_agents[std::size_t(agent)];
+    if (task < 0) {
+        switch (role) {
+        case Qt::DisplayRole: return column == NameColumn ? q(a.id) : tr("%n task type(s)", nullptr, int(a.tasks.size()));
+        case Qt::DecorationRole: return column == NameColumn ? icon(QStringLiteral("agent")) : QVariant();
+        case Qt::ToolTipRole: return tr("owner: %1").arg(q(a.owner));
+        case ObjectNameRole: return QStringLiteral("agent ") + q(a.id);
+        default: return {};
+        }
+    }
+    const std::string &t = a.tasks[std::size_t(task)];
+    switch (role) {
+    case Qt::DisplayRole: return column == NameColumn ? q(t) : tr("task type");
+    case Qt::DecorationRole: return column == NameColumn ? icon(QStringLiteral("task")) : QVariant();
+    case Qt::ToolTipRole: return tr("Double-click to draw this task's scope on a canvas.");
+    case ObjectNameRole: return QStringLiteral("task ") + q(a.id + "/" + t);
+    default: return {};
+    }
+}
+
 QVariant ExplorerModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
@@ -490,6 +579,23 @@ QMimeData *ExplorerModel::mimeData(const QModelIndexList &indexes) const
 
 QModelIndex ExplorerModel::indexForObject(const QString &objectName) const
 {
+    if (objectName.startsWith(QLatin1String("agent ")) || objectName.startsWith(QLatin1String("task "))) {
+        const QString rest = objectName.section(QLatin1Char(' '), 1);
+        const std::string agent = rest.section(QLatin1Char('/'), 0, 0).toStdString();
+        const std::string task = rest.section(QLatin1Char('/'), 1).toStdString();
+        for (std::size_t row = 0; row < m_visibleAgents.size(); ++row) {
+            const AgentEntry &a = m_agents[std::size_t(m_visibleAgents[row])];
+            if (a.id != agent)
+                continue;
+            if (task.empty())
+                return createIndex(int(row), 0, pack(NodeKind::Agent, quint32(m_visibleAgents[row])));
+            for (std::size_t t = 0; t < a.tasks.size(); ++t) {
+                if (a.tasks[t] == task)
+                    return createIndex(int(t), 0, pack(NodeKind::Task, quint32(m_visibleAgents[row]), quint32(t)));
+            }
+        }
+        return {};
+    }
     if (!m_catalog || objectName.isEmpty())
         return {};
     if (objectName.startsWith(QLatin1String("role "))) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The Explorer's tree over a Catalog: schemas → relations → columns, then roles. A hand-written
+// The Explorer's tree over a Catalog: schemas → relations → columns, then the policy's agents with
+// their task types (shown without a catalog too), then roles. A hand-written
 // QAbstractItemModel whose indexes are positions in the catalog's own vectors, so nothing per table
 // is allocated until a view asks for it; the filter is applied here (one pass over names) rather
 // than by a recursive proxy that would visit every column of every table.
@@ -30,10 +31,11 @@ class ExplorerModel : public QAbstractItemModel
     Q_OBJECT
 
 public:
-    enum class NodeKind { None, Schema, Relation, Column, RolesGroup, Role };
+    enum class NodeKind { None, Schema, Relation, Column, RolesGroup, Role, AgentsGroup, Agent, Task };
     enum Roles {
         KindRole = Qt::UserRole + 1, ///< NodeKind as int
-        ObjectNameRole,              ///< "public", "public.customers", "public.customers.email", "role reporting"
+        ObjectNameRole,              ///< "public", "public.customers", "public.customers.email", "role reporting",
+                                     ///< "agent refund-bot", "task refund-bot/refund-payment"
         SensitivityRole,             ///< columns: the label ("pii"), empty when none
         SensitivitySuggestedRole,    ///< columns: true when the label is a guess from the name or type
     };
@@ -44,7 +46,7 @@ public:
 
     /// Shows `catalog`; `policy` (may be null) decides which columns are classified.
     void setCatalog(std::shared_ptr<const catalog::Catalog> catalog, const policy::Policy *policy = nullptr);
-    /// Re-reads classification after the policy changed (same catalog).
+    /// Re-reads classification and the agents after the policy changed (same catalog).
     void setPolicy(const policy::Policy *policy);
     std::shared_ptr<const catalog::Catalog> catalog() const { return m_catalog; }
 
@@ -88,8 +90,23 @@ private:
     QVariant relationData(int relation, int column, int role) const;
     QVariant columnData(int relation, int columnIndex, int column, int role) const;
     QVariant roleData(int role, int column, int itemRole) const;
-    int rolesGroupRow() const { return int(m_visibleSchemas.size()); }
+    int agentsGroupRow() const { return int(m_visibleSchemas.size()); }
+    int rolesGroupRow() const { return int(m_visibleSchemas.size()) + (showAgentsGroup() ? 1 : 0); }
     bool showRolesGroup() const;
+    bool showAgentsGroup() const { return !m_visibleAgents.empty(); }
+    void setAgents(const policy::Policy *policy);
+    void filterAgents();
+    QVariant agentData(int agent, int task, int column, int role) const;
+
+    struct AgentEntry
+    {
+        std::string id;
+        std::string owner;
+        std::vector<std::string> tasks;
+        bool operator==(const AgentEntry &) const = default;
+    };
+    std::vector<AgentEntry> m_agents;
+    std::vector<int> m_visibleAgents;
 
     std::shared_ptr<const catalog::Catalog> m_catalog;
     std::unique_ptr<SensitivityIndex> m_sensitivity;

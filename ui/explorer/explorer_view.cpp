@@ -62,9 +62,10 @@ ExplorerView::ExplorerView(QWidget *parent)
 
 void ExplorerView::updateEmptyState()
 {
-    const bool connected = m_model->catalog() != nullptr;
-    m_empty->setVisible(!connected);
-    m_tree->setVisible(connected);
+    // The policy's agents are worth showing before any database is connected.
+    const bool content = m_model->catalog() != nullptr || m_model->rowCount() > 0;
+    m_empty->setVisible(!content);
+    m_tree->setVisible(content);
 }
 
 bool ExplorerView::reveal(const QString &objectName)

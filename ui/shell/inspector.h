@@ -13,8 +13,9 @@ namespace writ::ui {
 
 class PolicyDocument;
 
-/// The Inspector dock: what the selection is. Read-only for now; it gains the scope editors
-/// (operations, columns, masks, row filter) with the scope canvas.
+/// The Inspector dock's view of catalog objects: what the selected relation, column or role is.
+/// Read-only (the database's facts); agents and task types are edited in AgentInspector, scopes on
+/// the scope canvas.
 class Inspector : public QTextBrowser
 {
     Q_OBJECT

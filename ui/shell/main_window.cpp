@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ui/shell/main_window.h"
 
+#include "ui/canvas/scope_canvas.h"
+#include "ui/canvas/scope_canvas_view.h"
 #include "ui/catalog/catalog_session.h"
 #include "ui/connect/connect_dialog.h"
 #include "ui/diagram/schema_diagram_view.h"
@@ -11,9 +13,12 @@
 #include "ui/grants/grants_view.h"
 #include "ui/problems/problems_model.h"
 #include "ui/problems/problems_view.h"
+#include "ui/shell/agent_inspector.h"
+#include "ui/shell/command_palette.h"
 #include "ui/shell/icons.h"
 #include "ui/shell/inspector.h"
 #include "ui/shell/palette.h"
+#include "ui/sqleditor/floor_sql_view.h"
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_error.h"
@@ -34,6 +39,8 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStackedWidget>
+#include <QTabBar>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -77,6 +84,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_editor, icon(QStringLiteral("policy")), tr("Policy"));
     m_tabs->addTab(m_diagram, icon(QStringLiteral("diagram")), tr("Schema"));
     m_tabs->addTab(m_grants, icon(QStringLiteral("grants")), tr("Grants"));
+    m_sqlView = new FloorSqlView(m_document, m_tabs);
+    m_tabs->addTab(m_sqlView, icon(QStringLiteral("sql")), tr("SQL"));
+    m_tabs->setTabsClosable(true);
+    for (int i = 0; i < kFixedTabs; ++i)
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index < kFixedTabs)
+            return;
+        QWidget *page = m_tabs->widget(index);
+        m_tabs->removeTab(index);
+        page->deleteLater();
+    });
     setCentralWidget(m_tabs);
 
     createActions();
@@ -88,6 +107,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_document, &PolicyDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(m_document, &PolicyDocument::diagnosticsChanged, this, [this] {
         m_problems->model()->setDiagnostics(m_document->diagnostics());
+        if (m_document->isValid())
+            m_explorer->model()->setPolicy(&m_document->policy()); // agents and classification follow the text
         updateTitle();
     });
     connect(m_document, &PolicyDocument::fileChangedOnDisk, this, &MainWindow::onFileChangedOnDisk);
@@ -112,21 +133,15 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_session, &CatalogSession::cancelled, this, [this] { statusBar()->showMessage(tr("Connection cancelled."), 4000); });
 
-    connect(m_explorer, &ExplorerView::objectSelected, m_inspector, &Inspector::inspect);
-    connect(m_explorer, &ExplorerView::objectActivated, this, [this](const QString &object) {
-        const QStringList parts = object.split(QLatin1Char('.'));
-        if (parts.size() >= 2) {
-            m_diagram->selectRelation(parts[0] + QLatin1Char('.') + parts[1]);
-            showTab(Tab::Schema);
-        }
-    });
+    connect(m_explorer, &ExplorerView::objectSelected, this, &MainWindow::onObjectSelected);
+    connect(m_explorer, &ExplorerView::objectActivated, this, &MainWindow::onObjectActivated);
     connect(m_diagram, &SchemaDiagramView::relationClicked, this, [this](const QString &relation) {
         m_explorer->reveal(relation);
-        m_inspector->inspect(relation);
+        onObjectSelected(relation);
     });
     connect(m_grants, &GrantsView::objectSelected, this, [this](const QString &object) {
         m_explorer->reveal(object);
-        m_inspector->inspect(object);
+        onObjectSelected(object);
     });
     connect(m_problems, &ProblemsView::jumpToLine, this, [this](int line, int column) {
         showTab(Tab::Policy);
@@ -135,6 +150,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_problems, &ProblemsView::jumpToObject, this, &MainWindow::revealObject);
 
     m_problems->model()->setDiagnostics(m_document->diagnostics());
+    m_explorer->model()->setPolicy(&m_document->policy());
     applyTheme(savedTheme());
     restoreWindowState();
     updateRecentMenu();
@@ -169,6 +185,7 @@ void MainWindow::createActions()
             m_session->connectTo(m_session->spec());
     });
     m_snapshotAction = make(QString(), tr("Open Catalog &Snapshot…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] { chooseSnapshot(); });
+    m_paletteAction = make(QStringLiteral("command"), tr("&Command Palette…"), QKeySequence(Qt::CTRL | Qt::Key_K), [this] { showCommandPalette(); });
     m_validateAction = make(QStringLiteral("validate"), tr("&Validate"), QKeySequence(Qt::Key_F7), [this] {
         m_document->setCatalog(m_session->catalog());
         updateFindings(); // findings follow the policy's classification
@@ -183,9 +200,14 @@ void MainWindow::createDocks()
 {
     m_explorer = new ExplorerView(this);
     m_inspector = new Inspector(this);
+    m_agentInspector = new AgentInspector(m_document, this);
+    // Catalog objects are read-only facts; agents and task types are the policy's, so editable.
+    m_inspectorStack = new QStackedWidget(this);
+    m_inspectorStack->addWidget(m_inspector);
+    m_inspectorStack->addWidget(m_agentInspector);
     m_problems = new ProblemsView(this);
     addDockWidget(Qt::LeftDockWidgetArea, makeDock(this, tr("Explorer"), QStringLiteral("explorer"), m_explorer));
-    addDockWidget(Qt::RightDockWidgetArea, makeDock(this, tr("Inspector"), QStringLiteral("inspector"), m_inspector));
+    addDockWidget(Qt::RightDockWidgetArea, makeDock(this, tr("Inspector"), QStringLiteral("inspector"), m_inspectorStack));
     addDockWidget(Qt::BottomDockWidgetArea, makeDock(this, tr("Problems"), QStringLiteral("problems"), m_problems));
     // The bottom area is where Simulator, Audit and Approvals dock next to Problems.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
@@ -209,6 +231,7 @@ void MainWindow::createMenus()
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
     edit->addSeparator();
+    edit->addAction(m_paletteAction);
     QAction *find = edit->addAction(tr("&Filter Explorer"), this, [this] {
         m_explorer->parentWidget()->show();
         m_explorer->filterBox()->setFocus();
@@ -222,7 +245,10 @@ void MainWindow::createMenus()
         QString text;
         Tab tab;
         Qt::Key key;
-    } tabs[] = {{tr("&Policy"), Tab::Policy, Qt::Key_1}, {tr("&Schema Diagram"), Tab::Schema, Qt::Key_2}, {tr("&Grants Matrix"), Tab::Grants, Qt::Key_3}};
+    } tabs[] = {{tr("&Policy"), Tab::Policy, Qt::Key_1},
+                {tr("&Schema Diagram"), Tab::Schema, Qt::Key_2},
+                {tr("&Grants Matrix"), Tab::Grants, Qt::Key_3},
+                {tr("Compiled S&QL"), Tab::Sql, Qt::Key_4}};
     for (const auto &t : tabs) {
         QAction *a = m_viewMenu->addAction(t.text, this, [this, tab = t.tab] { showTab(tab); });
         a->setShortcut(QKeySequence(Qt::CTRL | t.key));
@@ -259,6 +285,21 @@ void MainWindow::createMenus()
 
     QMenu *policyMenu = menuBar()->addMenu(tr("&Policy"));
     policyMenu->addAction(m_validateAction);
+    m_canvasMenu = policyMenu->addMenu(icon(QStringLiteral("canvas")), tr("Open Scope &Canvas"));
+    connect(m_canvasMenu, &QMenu::aboutToShow, this, &MainWindow::fillCanvasMenu);
+    fillCanvasMenu();
+    QAction *removeScope = policyMenu->addAction(tr("&Remove Selected Relation from Scope"), this, [this] {
+        if (auto *canvas = qobject_cast<ScopeCanvas *>(m_tabs->currentWidget()))
+            canvas->view()->removeSelected();
+    });
+    removeScope->setToolTip(tr("Delete on a scope canvas does the same"));
+    QAction *plan = policyMenu->addAction(icon(QStringLiteral("refresh")), tr("Refresh &Plan"), this, [this] {
+        showTab(Tab::Sql);
+        m_sqlView->showPlan();
+        m_sqlView->refreshPlan();
+    });
+    plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
+    policyMenu->addSeparator();
     QAction *next = policyMenu->addAction(tr("&Next Problem"), this, [this] {
         QTreeView *list = m_problems->list();
         const int count = m_problems->model()->rowCount();
@@ -297,6 +338,8 @@ void MainWindow::createMenus()
     tools->addSeparator();
     tools->addAction(m_validateAction);
     tools->addAction(m_refreshAction);
+    tools->addSeparator();
+    tools->addAction(m_paletteAction);
 }
 
 void MainWindow::createStatusBar()
@@ -326,7 +369,7 @@ void MainWindow::restoreWindowState()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    m_tabs->setCurrentIndex(std::min(settings.value(QStringLiteral("window/tab"), 0).toInt(), kFixedTabs - 1));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -338,7 +381,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("window/tab"), std::min(m_tabs->currentIndex(), int(Tab::Grants)));
     event->accept();
 }
 
@@ -398,6 +441,7 @@ void MainWindow::newPolicy()
 {
     if (!maybeDiscard())
         return;
+    closeScopeCanvases();
     m_document->newDocument();
     showTab(Tab::Policy);
 }
@@ -415,6 +459,9 @@ bool MainWindow::openPolicy(const QString &path)
     if (!maybeDiscard())
         return false;
     QString error;
+    const bool sameFile = QFileInfo(path).absoluteFilePath() == m_document->filePath();
+    if (!sameFile)
+        closeScopeCanvases(); // they draw the tasks of the file being closed
     if (!m_document->load(path, &error)) {
         if (m_interactive)
             QMessageBox::warning(this, tr("Cannot open policy"), error);
@@ -580,6 +627,9 @@ void MainWindow::onCatalogChanged()
     m_explorer->model()->setCatalog(catalog, policy);
     m_diagram->setCatalog(catalog, policy);
     m_inspector->setContext(catalog, m_document);
+    m_sqlView->setCatalog(catalog, m_session->conninfo());
+    for (ScopeCanvas *canvas : scopeCanvases())
+        canvas->setCatalog(catalog, m_session->conninfo());
     updateFindings();
     updateTitle();
     if (catalog)

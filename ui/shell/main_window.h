@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// The studio's shell: document tabs (Policy YAML, Schema diagram, Grants matrix; the scope canvases
-// and the compiled SQL join them), docks (Explorer, Inspector, Problems; Simulator and Audit later),
+// The studio's shell: document tabs (Policy YAML, Schema diagram, Grants matrix, compiled SQL and one
+// scope canvas per task type opened), docks (Explorer, Inspector, Problems; Simulator and Audit later),
 // menus and toolbar with shortcuts, and a status bar with the connection and the file's state.
 // It wires the views to one PolicyDocument and one CatalogSession and holds no logic of its own
 // beyond that wiring and the file dialogs.
@@ -16,6 +16,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QStackedWidget;
 class QTabWidget;
 class QToolButton;
 
@@ -25,8 +26,12 @@ struct Finding;
 
 namespace writ::ui {
 
+class AgentInspector;
 class CatalogSession;
+class CommandPalette;
 struct ConnectionSpec;
+class FloorSqlView;
+class ScopeCanvas;
 class ExplorerView;
 class GrantsView;
 class Inspector;
@@ -40,7 +45,9 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    enum class Tab { Policy, Schema, Grants };
+    enum class Tab { Policy, Schema, Grants, Sql };
+    /// The tabs that are always there; scope canvases follow them and can be closed.
+    static constexpr int kFixedTabs = int(Tab::Sql) + 1;
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -52,6 +59,15 @@ public:
     /// Reads a catalog snapshot (writ catalog -o FILE) as if connected.
     bool openSnapshot(const QString &path);
     void showTab(Tab tab);
+    /// Opens (or shows, when open) the scope canvas of `agent`'s task type `task`. Null when the
+    /// policy has no such task.
+    ScopeCanvas *openScopeCanvas(const QString &agent, const QString &task);
+    ScopeCanvas *scopeCanvas(const QString &agent, const QString &task) const;
+    QList<ScopeCanvas *> scopeCanvases() const;
+    /// Ctrl+K: the palette over actions and objects, built afresh each time.
+    CommandPalette *showCommandPalette();
+    /// Shows an agent ("agent x") or task type ("task x/y") in the Inspector, editable.
+    void inspectAgent(const QString &objectName);
     /// When false, nothing asks (tests and the screenshot tour): unsaved edits are kept, reloads happen.
     void setInteractive(bool interactive) { m_interactive = interactive; }
 
@@ -60,6 +76,8 @@ public:
     PolicyEditor *editor() const { return m_editor; }
     ExplorerView *explorer() const { return m_explorer; }
     Inspector *inspector() const { return m_inspector; }
+    AgentInspector *agentInspector() const { return m_agentInspector; }
+    FloorSqlView *sqlView() const { return m_sqlView; }
     ProblemsView *problems() const { return m_problems; }
     GrantsView *grants() const { return m_grants; }
     SchemaDiagramView *diagram() const { return m_diagram; }
@@ -96,6 +114,10 @@ private:
     void onFileChangedOnDisk();
     void revealObject(const QString &objectName);
     void toggleTheme();
+    void onObjectSelected(const QString &objectName);
+    void onObjectActivated(const QString &objectName);
+    void closeScopeCanvases();
+    void fillCanvasMenu();
 
     PolicyDocument *m_document = nullptr;
     CatalogSession *m_session = nullptr;
@@ -105,6 +127,9 @@ private:
     GrantsView *m_grants = nullptr;
     ExplorerView *m_explorer = nullptr;
     Inspector *m_inspector = nullptr;
+    AgentInspector *m_agentInspector = nullptr;
+    QStackedWidget *m_inspectorStack = nullptr;
+    FloorSqlView *m_sqlView = nullptr;
     ProblemsView *m_problems = nullptr;
 
     QLabel *m_connectionLabel = nullptr;
@@ -114,6 +139,7 @@ private:
     QToolButton *m_cancel = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_canvasMenu = nullptr;
 
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
@@ -125,6 +151,7 @@ private:
     QAction *m_refreshAction = nullptr;
     QAction *m_snapshotAction = nullptr;
     QAction *m_validateAction = nullptr;
+    QAction *m_paletteAction = nullptr;
 
     std::vector<findings::Finding> m_findings;
     bool m_interactive = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ui/shell/screenshot_tour.h"
 
+#include "ui/canvas/scope_canvas.h"
+#include "ui/canvas/scope_canvas_view.h"
 #include "ui/catalog/catalog_session.h"
 #include "ui/diagram/schema_diagram_view.h"
 #include "ui/explorer/explorer_view.h"
@@ -8,6 +10,7 @@
 #include "ui/problems/problems_view.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/palette.h"
+#include "ui/sqleditor/floor_sql_view.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -80,6 +83,26 @@ int runScreenshotTour(MainWindow &window, const QString &directory, QString *err
     window.diagram()->setFocusRelation(QStringLiteral("public.payments"));
     written += shoot(window, directory, QStringLiteral("studio-schema-focus.png"), error);
     window.diagram()->setFocusRelation(QString());
+
+    // The demo's first agent, drawn: customers selected, so its row filter shows under the canvas.
+    if (ScopeCanvas *canvas = window.openScopeCanvas(QStringLiteral("support-summarizer"), QStringLiteral("summarize-tickets"))) {
+        settle(300);
+        canvas->view()->zoomToFit();
+        canvas->view()->selectRelation(QStringLiteral("public.customers"));
+        written += shoot(window, directory, QStringLiteral("studio-canvas.png"), error);
+    }
+    window.showTab(MainWindow::Tab::Sql);
+    window.sqlView()->showCompiled();
+    written += shoot(window, directory, QStringLiteral("studio-sql.png"), error);
+    if (!window.session()->conninfo().isEmpty()) {
+        window.sqlView()->showPlan();
+        window.sqlView()->refreshPlan();
+        QDeadlineTimer planning(30000);
+        while (window.sqlView()->isPlanning() && !planning.hasExpired())
+            settle(100);
+        written += shoot(window, directory, QStringLiteral("studio-plan.png"), error);
+        window.sqlView()->showCompiled();
+    }
 
     const Theme before = savedTheme();
     applyTheme(Theme::Dark);

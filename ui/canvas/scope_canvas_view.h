@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The drawing of one task type's scope: the agent/task node in the centre, one card per relation
+// in scope around it, edges for what the task may do there (read blue, write orange, masked
+// purple) and faint foreign keys between the cards. Every click on a card becomes one policy edit
+// through the document (one undo step); the drawing follows the document, so undo, redo and typing
+// in the YAML all show here at once.
+
+#include "policy/policy.h"
+
+#include <QGraphicsView>
+#include <QHash>
+#include <QPointF>
+
+#include <memory>
+#include <optional>
+
+class QGraphicsPathItem;
+class QGraphicsSimpleTextItem;
+class QMenu;
+class QMimeData;
+
+namespace writ::catalog {
+struct Catalog;
+struct Relation;
+} // namespace writ::catalog
+
+namespace writ::ui {
+
+class PolicyDocument;
+class RelationCardItem;
+class TaskNodeItem;
+
+class ScopeCanvasView : public QGraphicsView
+{
+    Q_OBJECT
+
+public:
+    enum class EdgeKind { Read, Write, Masked, ForeignKey };
+
+    ScopeCanvasView(PolicyDocument *document, QString agent, QString task, QWidget *parent = nullptr);
+    ~ScopeCanvasView() override;
+
+    void setCatalog(std::shared_ptr<const catalog::Catalog> catalog);
+    QString agent() const { return m_agent; }
+    QString task() const { return m_task; }
+    /// False when the task is not (or no longer) in the policy.
+    bool hasTask() const;
+
+    QStringList relations() const;
+    RelationCardItem *card(const QString &relation) const;
+    TaskNodeItem *taskNode() const { return m_node; }
+    int edgeCount(EdgeKind kind) const;
+    QString selectedRelation() const;
+    void selectRelation(const QString &relation);
+
+    // The edits; each is one undo step and returns false when nothing changed (and why in lastMessage()).
+    bool toggleOperation(const QString &relation, QChar op);
+    bool toggleColumn(const QString &relation, const QString &column);
+    bool setMask(const QString &relation, const QString &column, const std::optional<policy::Mask> &mask);
+    bool addRelations(const QStringList &relations);
+    bool removeRelations(const QStringList &relations);
+    bool removeSelected();
+    QString lastMessage() const { return m_message; }
+
+    /// The menu a right-click on a column chip opens: no mask, then each mask of the policy format.
+    QMenu *maskMenu(const QString &relation, const QString &column);
+
+    void zoomToFit();
+
+signals:
+    /// A card was selected ("public.customers"), or the selection was cleared ("").
+    void relationSelected(const QString &relation);
+    /// An edit was refused or failed; the canvas shows the reason.
+    void message(const QString &text);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    struct Edge
+    {
+        QGraphicsPathItem *item = nullptr;
+        QGraphicsItem *from = nullptr;
+        QGraphicsItem *to = nullptr;
+        EdgeKind kind = EdgeKind::Read;
+        qreal offset = 0; ///< sideways, so parallel edges stay apart
+    };
+
+    void sync();
+    void rebuildEdges();
+    void updateEdges();
+    QPointF slotPosition(int slot) const;
+    const catalog::Relation *catalogRelation(const QString &relation) const;
+    std::vector<std::string> catalogColumns(const QString &relation) const;
+    bool commit(const std::optional<policy::Policy> &edited, const QString &description, const QString &refusal);
+    static QStringList relationsIn(const QMimeData *mime);
+
+    PolicyDocument *m_document;
+    QString m_agent;
+    QString m_task;
+    std::shared_ptr<const catalog::Catalog> m_catalog;
+    TaskNodeItem *m_node = nullptr;
+    QGraphicsSimpleTextItem *m_emptyHint = nullptr;
+    QHash<QString, RelationCardItem *> m_cards;
+    QHash<QString, QPointF> m_positions; ///< where each relation's card sits, kept across edits
+    std::vector<Edge> m_edges;
+    QString m_message;
+    bool m_fitted = false;
+};
+
+} // namespace writ::ui
