@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// writ diff OLD NEW [--format text|markdown|json] [--db URL | --catalog FILE] [--ctx k=v ...] [-o FILE]
+// writ diff OLD NEW [--format text|markdown|json] [--db URL | --catalog FILE] [--ctx k=v ...]
+//                   [--audit FILE [--audit-limit N]] [-o FILE]
 // — what a policy change means: each change with its risk direction, the blast radius of every
-// changed task before and after, and with --db what the widenings reach on real data.
+// changed task before and after, with --db what the widenings reach on real data, and with --audit
+// which recently audited statements the change would decide differently.
 #include "commands.h"
 #include "output.h"
 
@@ -11,6 +13,7 @@
 #include "common/file_io.h"
 #include "policy/policy_loader.h"
 #include "review/git_show.h"
+#include "review/impact_replay.h"
 #include "review/policy_diff.h"
 #include "review/review.h"
 #include "review/review_format.h"
@@ -29,7 +32,8 @@ namespace {
 
 struct DiffOptions
 {
-    std::string oldSource, newSource, format = "text", db, catalog, output;
+    std::string oldSource, newSource, format = "text", db, catalog, output, audit;
+    std::size_t auditLimit = review::kDefaultAuditLimit;
     std::vector<std::string> ctx;
 };
 
@@ -132,12 +136,9 @@ int run(const DiffOptions &o)
         return ExitEnvironment;
     }
 
-    review::PolicyDiff diff = review::diffPolicies(oldPolicy, newPolicy);
-    review::locateChanges(diff, oldVersion.result.sources, newVersion.result.sources);
-    const bool changed = !diff.empty();
-    review::Review result = review::buildReview(oldPolicy, newPolicy, std::move(diff), cat ? &*cat : nullptr);
-    result.oldLabel = o.oldSource;
-    result.newLabel = o.newSource;
+    review::Review result = review::reviewVersions(oldPolicy, oldVersion.result.sources, o.oldSource, newPolicy,
+        newVersion.result.sources, o.newSource, cat ? &*cat : nullptr);
+    const bool changed = !result.diff.empty();
 
     if (!o.ctx.empty() && o.db.empty())
         std::cerr << "writ diff: note: --ctx values are used only by the witness, which needs --db\n";
@@ -154,6 +155,22 @@ int run(const DiffOptions &o)
             std::cerr << "writ diff: " << e.what() << "\n";
             return ExitEnvironment;
         }
+    }
+
+    if (!o.audit.empty()) {
+        const review::AuditSample sample = review::readAuditStatements(o.audit, o.auditLimit);
+        if (!sample.error.empty()) {
+            std::cerr << "writ diff: cannot read the audit file " << o.audit << ": " << sample.error << "\n";
+            return ExitEnvironment;
+        }
+        std::shared_ptr<const catalog::Catalog> shared;
+        if (cat) {
+            auto indexed = std::make_shared<catalog::Catalog>(*cat);
+            indexed->reindex();
+            shared = std::move(indexed);
+        }
+        result.impact = review::replayImpact(sample, std::make_shared<const policy::Policy>(oldPolicy),
+            std::make_shared<const policy::Policy>(newPolicy), std::move(shared));
     }
 
     const std::string text = o.format == "json" ? review::formatJson(result)
@@ -178,7 +195,8 @@ void registerDiff(CLI::App &app, int &exitCode)
     auto opts = std::make_shared<DiffOptions>();
     CLI::App *cmd = app.add_subcommand("diff",
         "Show what a policy change means: each change with its risk (widens, narrows, neutral), the blast radius of "
-        "changed tasks, and with --db the rows and columns a widening reaches (exit 0: same, 2: different)");
+        "changed tasks, with --db the rows and columns a widening reaches, and with --audit the recent statements whose verdict "
+        "would change (exit 0: same, 2: different)");
     cmd->add_option("old", opts->oldSource, "The old policy: a file, or git:REV:path (e.g. git:HEAD~1:policy.writ.yaml)")
         ->required();
     cmd->add_option("new", opts->newSource, "The new policy: a file, or git:REV:path")->required();
@@ -189,6 +207,12 @@ void registerDiff(CLI::App &app, int &exitCode)
         ->excludes(db);
     cmd->add_option("--ctx", opts->ctx, "A context value for the witness, KEY=VALUE (repeatable), e.g. --ctx customer_id=42")
         ->allow_extra_args(false);
+    auto *audit = cmd->add_option("--audit", opts->audit,
+        "A gateway audit file (JSON lines): decide its recent statements with both versions and report those whose verdict "
+        "changes, by agent and rule");
+    cmd->add_option("--audit-limit", opts->auditLimit, "How many of the audit file's last decision records to replay (default 10000)")
+        ->check(CLI::Range(std::size_t {1}, std::size_t {10000000}))
+        ->needs(audit);
     cmd->add_option("-o,--output", opts->output, "Write the review to this file instead of standard output");
     cmd->callback([opts, &exitCode] { exitCode = run(*opts); });
 }

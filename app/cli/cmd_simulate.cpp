@@ -4,9 +4,8 @@
 #include "commands.h"
 #include "output.h"
 
-#include "decide/decision_engine.h"
-#include "simulate/row_estimate.h"
 #include "simulate/sandbox.h"
+#include "simulate/simulation.h"
 #include "simulate/simulation_input.h"
 
 #include <CLI/CLI.hpp>
@@ -41,12 +40,7 @@ int exitFor(decide::Verdict v)
     return ExitDeny;
 }
 
-struct Estimate
-{
-    std::optional<double> rows;
-    std::string source; ///< who planned it
-    std::string error;
-};
+using Estimate = simulate::SimulationEstimate;
 
 std::size_t displayWidth(const std::string &s)
 {
@@ -258,39 +252,27 @@ void runSimulate(const SimulateOptions &o, int &exitCode)
         return;
     }
 
-    const decide::DecisionEngine engine(in.policy, in.catalog, "writ simulate");
-    decide::TaskContext context;
-    context.agent = o.agent;
-    context.taskType = o.task;
-    context.values = ctx;
-    context.environment = o.env;
-    decide::Decision decision = *engine.decide(sql, context);
-
-    std::optional<simulate::SandboxResult> sandbox;
-    std::optional<Estimate> estimate;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
-    if (o.run) {
-        simulate::SandboxOptions so;
-        so.statementTimeout = ms;
-        so.maxRows = o.maxRows;
-        so.explain = decision.needsRowEstimate;
-        try {
-            sandbox = simulate::runInSandbox(o.db, *in.policy, *in.catalog, {o.agent, o.task, ctx, o.env, sql}, so);
-        } catch (const simulate::SandboxError &e) {
-            std::cerr << "writ simulate: sandbox: " << e.what() << "\n";
-            exitCode = e.kind() == simulate::SandboxError::Kind::Environment ? ExitEnvironment : ExitDiagnostics;
-            return;
-        }
-        if (sandbox->estimatedRows)
-            estimate = Estimate {sandbox->estimatedRows, "EXPLAIN as the task's role in the sandbox", {}};
+    simulate::SimulationRequest request;
+    request.agent = o.agent;
+    request.task = o.task;
+    request.context = ctx;
+    request.environment = o.env;
+    request.sql = sql;
+    request.connectionUri = o.db;
+    request.run = o.run;
+    request.maxRows = o.maxRows;
+    request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
+    simulate::Simulation simulation;
+    try {
+        simulation = simulate::simulateStatement(in.policy, in.catalog, request);
+    } catch (const simulate::SandboxError &e) {
+        std::cerr << "writ simulate: sandbox: " << e.what() << "\n";
+        exitCode = e.kind() == simulate::SandboxError::Kind::Environment ? ExitEnvironment : ExitDiagnostics;
+        return;
     }
-    if (decision.needsRowEstimate && !o.db.empty() && !estimate) {
-        // Without the sandbox only the administrator can plan it; that estimate ignores the row filters.
-        const simulate::RowEstimate e = simulate::plannerEstimate(o.db, sql, ms);
-        estimate = Estimate {e.rows, "EXPLAIN as the --db connection, without the policy's row filters", e.error};
-    }
-    if (estimate && estimate->rows)
-        decision = decide::applyRowEstimate(decision, *estimate->rows);
+    const decide::Decision &decision = simulation.decision;
+    const std::optional<Estimate> &estimate = simulation.estimate;
+    const std::optional<simulate::SandboxResult> &sandbox = simulation.sandbox;
 
     if (o.format == "json")
         std::cout << toJson(o, ctx, decision, estimate, sandbox).dump(2) << "\n";

@@ -159,4 +159,20 @@ std::vector<const Witness *> witnessesOf(const Review &review, const ReviewGroup
     return out;
 }
 
+std::string verdictChangeText(const VerdictChange &c)
+{
+    auto side = [](const std::string &verdict, const std::string &rule) {
+        return verdict == "allow" || rule.empty() ? verdict : verdict + " [" + rule + "]";
+    };
+    return side(c.oldVerdict, c.oldRule) + " → " + side(c.newVerdict, c.newRule);
+}
+
+std::string statementCountText(const VerdictChange &c)
+{
+    std::string out = std::to_string(c.count) + (c.count == 1 ? " statement" : " statements");
+    if (c.distinct != c.count)
+        out += " (" + std::to_string(c.distinct) + " distinct)";
+    return out;
+}
+
 } // namespace writ::review::detail

@@ -34,6 +34,11 @@ std::vector<std::string> classifiedDifference(const std::optional<BlastRadius> &
 /// One witness in a sentence, without the relation: "39,950 rows newly reachable, e.g. id = 2".
 std::string witnessSentence(const Witness &w, std::string (*quote)(const std::string &));
 
+/// "allow → deny [column-scope]", "deny [relation-scope] → allow": a verdict change with the rules that objected.
+std::string verdictChangeText(const VerdictChange &c);
+/// "2 statements (1 distinct)".
+std::string statementCountText(const VerdictChange &c);
+
 /// The witnesses of one task group.
 std::vector<const Witness *> witnessesOf(const Review &review, const ReviewGroup &group);
 

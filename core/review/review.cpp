@@ -38,6 +38,17 @@ Review buildReview(
     return r;
 }
 
+Review reviewVersions(const policy::Policy &oldPolicy, const policy::SourceMap &oldSources, const std::string &oldLabel,
+    const policy::Policy &newPolicy, const policy::SourceMap &newSources, const std::string &newLabel, const catalog::Catalog *catalog)
+{
+    PolicyDiff diff = diffPolicies(oldPolicy, newPolicy);
+    locateChanges(diff, oldSources, newSources);
+    Review r = buildReview(oldPolicy, newPolicy, std::move(diff), catalog);
+    r.oldLabel = oldLabel;
+    r.newLabel = newLabel;
+    return r;
+}
+
 std::string summaryLine(const PolicyDiff &diff)
 {
     if (diff.empty())

@@ -8,6 +8,7 @@
 #include "catalog/catalog.h"
 #include "policy/policy.h"
 #include "review/blast_radius.h"
+#include "review/impact_replay.h"
 #include "review/policy_diff.h"
 #include "review/witness.h"
 
@@ -41,12 +42,18 @@ struct Review
     bool witnessed = false; ///< a database was given: `witnesses` is what it showed
     std::string database; ///< the witness database's name
     std::vector<Witness> witnesses;
+    std::optional<ImpactReplay> impact; ///< an audit file was given: its statements decided again by both versions
 };
 
 /// Groups `diff` and computes the blast radius of every changed task on both sides. `catalog`
 /// may be null (see blastRadius). Witnesses are added by the caller (planWitnesses/runWitnesses).
 Review buildReview(
     const policy::Policy &oldPolicy, const policy::Policy &newPolicy, PolicyDiff diff, const catalog::Catalog *catalog);
+
+/// What `writ diff` and the studio's Review document show for two loaded versions: the diff, located
+/// in both files' source maps, grouped with each changed task's blast radius, and the labels set.
+Review reviewVersions(const policy::Policy &oldPolicy, const policy::SourceMap &oldSources, const std::string &oldLabel,
+    const policy::Policy &newPolicy, const policy::SourceMap &newSources, const std::string &newLabel, const catalog::Catalog *catalog);
 
 /// "3 changes: 2 widen, 1 narrows" (zero counts left out); "no changes" when empty.
 std::string summaryLine(const PolicyDiff &diff);

@@ -101,6 +101,18 @@ ordered_json witnessJson(const Witness &w)
     return j;
 }
 
+ordered_json impactJson(const ImpactReplay &impact)
+{
+    ordered_json changes = ordered_json::array();
+    for (const auto &c : impact.changes)
+        changes.push_back({{"agent", c.agent}, {"task", c.taskType}, {"old_verdict", c.oldVerdict}, {"new_verdict", c.newVerdict},
+            {"old_rule", orNull(c.oldRule)}, {"new_rule", orNull(c.newRule)}, {"count", c.count}, {"distinct", c.distinct},
+            {"example", c.example}, {"message", orNull(c.message)}});
+    return {{"audit", impact.file}, {"summary", impactSummary(impact)}, {"replayed", impact.replayed},
+        {"unchanged", impact.unchanged}, {"changed", impact.changedCount()}, {"without_query", impact.withoutQuery},
+        {"catalog", impact.catalogUsed}, {"changes", std::move(changes)}};
+}
+
 } // namespace
 
 std::string formatJson(const Review &review)
@@ -132,6 +144,7 @@ std::string formatJson(const Review &review)
     } else {
         j["witness"] = nullptr;
     }
+    j["impact"] = review.impact ? impactJson(*review.impact) : ordered_json();
     return j.dump(2) + "\n";
 }
 

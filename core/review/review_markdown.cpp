@@ -128,6 +128,24 @@ std::string heading(const ReviewGroup &g)
     }
 }
 
+void impactSection(std::ostream &out, const ImpactReplay &impact)
+{
+    out << "\n### Impact replay\n\n"
+        << code(impact.file) << ": **" << impactSummary(impact) << "**\n";
+    if (!impact.catalogUsed)
+        out << "\nDecided without a catalog: give `--db` or `--catalog` for the decisions the gateway makes.\n";
+    if (impact.withoutQuery > 0)
+        out << "\n" << impact.withoutQuery << " records without statement text were not replayed.\n";
+    if (impact.changes.empty())
+        return;
+    out << "\n| agent / task | verdict | statements | example | why |\n|---|---|---|---|---|\n";
+    for (const auto &c : impact.changes) {
+        const std::string verdict = verdictChangeText(c);
+        out << "| " << cellCode(c.agent) << " / " << cellCode(c.taskType) << " | " << (c.breaks() ? "**" + cell(verdict) + "**" : cell(verdict))
+            << " | " << statementCountText(c) << " | " << cellCode(c.example) << " | " << cell(c.message) << " |\n";
+    }
+}
+
 } // namespace
 
 std::string formatMarkdown(const Review &review)
@@ -137,6 +155,8 @@ std::string formatMarkdown(const Review &review)
         << code(review.oldLabel) << " → " << code(review.newLabel) << "\n\n";
     if (review.diff.empty()) {
         out << "**No changes**: both versions mean the same (formatting, comments and list order aside).\n";
+        if (review.impact)
+            impactSection(out, *review.impact);
         return out.str();
     }
     out << "**" << summaryLine(review.diff) << "**\n";
@@ -155,6 +175,8 @@ std::string formatMarkdown(const Review &review)
     }
     if (review.witnessed && review.witnesses.empty())
         out << "\n**Witness** on database " << code(review.database) << ": no widened rows or columns to show.\n";
+    if (review.impact)
+        impactSection(out, *review.impact);
     return out.str();
 }
 

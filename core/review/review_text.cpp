@@ -58,6 +58,24 @@ void printBlast(std::ostream &out, const Review &review, const ReviewGroup &g)
     printRow(out, indent, "writes", field(g.before, writesText), field(g.after, writesText));
 }
 
+void printImpact(std::ostream &out, const ImpactReplay &impact)
+{
+    out << "\nimpact replay (audit " << impact.file << ")\n  " << impactSummary(impact) << "\n";
+    if (!impact.catalogUsed)
+        out << "  decided without a catalog (give --db or --catalog for the decisions the gateway makes)\n";
+    if (impact.withoutQuery > 0)
+        out << "  " << impact.withoutQuery << " records without statement text were not replayed\n";
+    std::string group;
+    for (const auto &c : impact.changes) {
+        if (c.agent + "/" + c.taskType != group)
+            out << "  " << c.agent << " / " << c.taskType << "\n";
+        group = c.agent + "/" + c.taskType;
+        out << "    " << verdictChangeText(c) << "  " << statementCountText(c) << ", e.g. " << plain(c.example) << "\n";
+        if (!c.message.empty())
+            out << "        " << plain(c.message) << "\n";
+    }
+}
+
 } // namespace
 
 std::string formatText(const Review &review)
@@ -66,6 +84,8 @@ std::string formatText(const Review &review)
     out << "Policy review of " << review.policyName << ": " << review.oldLabel << " → " << review.newLabel << "\n";
     if (review.diff.empty()) {
         out << "No changes: both versions mean the same (formatting, comments and list order aside).\n";
+        if (review.impact)
+            printImpact(out, *review.impact);
         return out.str();
     }
     out << summaryLine(review.diff) << "\n";
@@ -108,6 +128,8 @@ std::string formatText(const Review &review)
     }
     if (review.witnessed && review.witnesses.empty())
         out << "\nwitness (database " << review.database << "): no widened rows or columns to show\n";
+    if (review.impact)
+        printImpact(out, *review.impact);
     return out.str();
 }
 

@@ -12,6 +12,8 @@
 #include "ui/operate/publish_settings.h"
 #include "ui/operate/sessions_dock.h"
 #include "ui/operate/tasks_dock.h"
+#include "ui/review/review_controller.h"
+#include "ui/simulate/simulator_dock.h"
 
 #include "ui/shell/icons.h"
 #include "ui/shell/main_window.h"
@@ -29,13 +31,19 @@ namespace {
 
 const char *const kObjectName = "writ-operations";
 
+/// The menu bar's menu called `title` (Help, Policy), found by its text.
+QAction *menuAction(QMenuBar *bar, const QString &title)
+{
+    for (QAction *a : bar->actions())
+        if (a->menu() && a->text().remove(QLatin1Char('&')) == title)
+            return a;
+    return nullptr;
+}
+
 /// The menu bar's Help menu, so the Gateway menu goes before it as in the design.
 QAction *helpMenuAction(QMenuBar *bar)
 {
-    for (QAction *a : bar->actions())
-        if (a->menu() && a->text().remove(QLatin1Char('&')) == QObject::tr("Help"))
-            return a;
-    return nullptr;
+    return menuAction(bar, QObject::tr("Help"));
 }
 
 } // namespace
@@ -47,6 +55,7 @@ Operations::Operations(MainWindow &window) : QObject(&window), m_window(window)
     m_gateway->loadSettings();
     m_publisher = new PublishController(window, *m_gateway, this);
     m_publisher->askForSettings = [this] { return m_interactive && showConnectDialog(); };
+    m_reviewer = new ReviewController(window, *m_gateway, this);
     createDocks();
     createMenu();
 
@@ -74,11 +83,12 @@ void Operations::createDocks()
     m_audit = new AuditDock(*m_gateway, &m_window);
     m_health = new HealthDock(*m_gateway, &m_window);
     m_history = new HistoryDock(*m_gateway, &m_window);
+    m_simulator = new SimulatorDock(m_window, &m_window);
 
     // Bottom: next to Problems, as the design's bottom docks; right: beside the Inspector.
     auto *problems = m_window.findChild<QDockWidget *>(QStringLiteral("problems"));
     QDockWidget *previous = problems;
-    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_sessions),
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_sessions),
                               static_cast<QDockWidget *>(m_tasks), static_cast<QDockWidget *>(m_audit)}) {
         m_window.addDockWidget(Qt::BottomDockWidgetArea, dock);
         if (previous)
@@ -118,8 +128,15 @@ void Operations::createMenu()
         bar->addMenu(m_menu);
     if (auto *tools = m_window.findChild<QToolBar *>(QStringLiteral("main-toolbar"))) {
         tools->addSeparator();
+        tools->addAction(m_reviewer->action());
         tools->addAction(m_publisher->action());
     }
+    // Simulate and Review belong with the policy; without a Policy menu they join the Gateway menu.
+    QAction *policy = menuAction(bar, tr("Policy"));
+    QMenu *policyMenu = policy ? policy->menu() : m_menu;
+    policyMenu->addSeparator();
+    policyMenu->addAction(m_simulator->toggleViewAction());
+    policyMenu->addAction(m_reviewer->action());
 }
 
 void Operations::connectToGateway(const QString &url, const QString &tokenFile)

@@ -3,8 +3,8 @@
 
 // The studio's operations side, over a gateway's admin API: the Gateway menu (Connect to Gateway…,
 // Publish…), the Publish toolbar button, the gateway item in the status bar and the Operate docks
-// (Sessions, Tasks, Approvals, Audit, Gateway Health, History). installOperations() adds all of it to
-// a MainWindow through its public API only.
+// (Sessions, Tasks, Approvals, Audit, Gateway Health, History); the Simulator dock and the Review…
+// action (Ctrl+Shift+R). installOperations() adds all of it to a MainWindow through its public API only.
 
 #include <QObject>
 
@@ -21,7 +21,9 @@ class HealthDock;
 class HistoryDock;
 class MainWindow;
 class PublishController;
+class ReviewController;
 class SessionsDock;
+class SimulatorDock;
 class TasksDock;
 
 class Operations : public QObject
@@ -40,6 +42,8 @@ public:
     AuditDock *audit() const { return m_audit; }
     HealthDock *health() const { return m_health; }
     HistoryDock *history() const { return m_history; }
+    SimulatorDock *simulator() const { return m_simulator; }
+    ReviewController *reviewer() const { return m_reviewer; }
     QMenu *menu() const { return m_menu; }
 
     /// Uses this gateway from now on and remembers it (the token file's path, not the token).
@@ -63,6 +67,8 @@ private:
     AuditDock *m_audit = nullptr;
     HealthDock *m_health = nullptr;
     HistoryDock *m_history = nullptr;
+    SimulatorDock *m_simulator = nullptr;
+    ReviewController *m_reviewer = nullptr;
     QMenu *m_menu = nullptr;
     bool m_interactive = true;
 };

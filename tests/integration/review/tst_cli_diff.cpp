@@ -166,6 +166,53 @@ private slots:
         QVERIFY2(r.err.contains("KEY=VALUE"), describe(r));
     }
 
+    void auditReplayReportsTheStatementsWhoseVerdictChanges()
+    {
+        // Decision records as the gateway writes them (the replay reads only these fields).
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString audit = dir.filePath("audit.jsonl");
+        QFile f(audit);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const auto record = [&](int seq, const char *query) {
+            f.write(QStringLiteral("{\"agent\":\"support-summarizer\",\"event\":\"decision\",\"query\":\"%1\",\"rule\":\"allowed\","
+                                   "\"seq\":%2,\"task\":\"t1\",\"task_type\":\"summarize-tickets\",\"verdict\":\"allow\"}\n")
+                        .arg(QString::fromLatin1(query))
+                        .arg(seq)
+                        .toUtf8());
+        };
+        record(1, "SELECT body FROM public.messages WHERE ticket_id = $1");
+        record(2, "SELECT id, subject FROM public.tickets WHERE customer_id = $1");
+        f.close();
+        const QString catalog = QStringLiteral(WRIT_TEST_DATA_DIR "/catalog/supportdesk.json");
+
+        const CliResult text = runWrit({"diff", data("base.writ.yaml"), data("impact.writ.yaml"), "--catalog", catalog, "--audit", audit});
+        QVERIFY2(text.exitCode == 2, describe(text));
+        QVERIFY2(text.out.contains("impact replay (audit " + audit + ")\n  1 of 2 statements change verdict: 1 no longer allowed"),
+            describe(text));
+        QVERIFY2(text.out.contains("allow → deny [relation-scope]  1 statement, e.g. SELECT body FROM public.messages WHERE ticket_id = $1"),
+            describe(text));
+        QVERIFY2(!text.out.contains("e.g. SELECT id, subject"), describe(text));
+
+        const CliResult json = runWrit({"diff", data("base.writ.yaml"), data("impact.writ.yaml"), "--catalog", catalog, "--audit", audit,
+            "--audit-limit", "1", "--format", "json"});
+        QVERIFY2(json.exitCode == 2, describe(json));
+        const QJsonObject impact = QJsonDocument::fromJson(json.out.toUtf8()).object().value("impact").toObject();
+        QCOMPARE(impact.value("replayed").toInt(), 1); // the last record only
+        QCOMPARE(impact.value("changed").toInt(), 0);
+        QVERIFY(impact.value("catalog").toBool());
+
+        const CliResult markdown
+            = runWrit({"diff", data("base.writ.yaml"), data("impact.writ.yaml"), "--audit", audit, "--format", "markdown"});
+        QVERIFY2(markdown.out.contains("### Impact replay"), describe(markdown));
+
+        const CliResult missing = runWrit({"diff", data("base.writ.yaml"), data("impact.writ.yaml"), "--audit", dir.filePath("none")});
+        QVERIFY2(missing.exitCode == 3, describe(missing));
+        QVERIFY2(missing.err.contains("cannot read the audit file"), describe(missing));
+        const CliResult limitAlone = runWrit({"diff", data("base.writ.yaml"), data("impact.writ.yaml"), "--audit-limit", "5"});
+        QVERIFY2(limitAlone.exitCode == 64, describe(limitAlone));
+    }
+
     void gitRevisions()
     {
         QTemporaryDir repo;

@@ -132,7 +132,8 @@ private slots:
     {
         const QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(formatJson(sampleReview("sample")))).object();
         QCOMPARE(root.keys(),
-            QStringList({"blast_radius", "catalog", "changes", "new", "old", "policy", "summary", "witness", "writ_review"}));
+            QStringList({"blast_radius", "catalog", "changes", "impact", "new", "old", "policy", "summary", "witness", "writ_review"}));
+        QVERIFY(root.value("impact").isNull()); // no audit file given
         QCOMPARE(root.value("writ_review").toInt(), kReviewJsonVersion);
         const QJsonArray changes = root.value("changes").toArray();
         QVERIFY(!changes.isEmpty());

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ui/review/review_version.h"
+
+#include "ui/operate/gateway_client.h"
+
+#include "policy/policy_loader.h"
+#include "review/deployed_policy.h"
+#include "review/git_show.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace writ::ui {
+
+ReviewVersion versionFromFile(const QString &path)
+{
+    ReviewVersion v;
+    v.label = path;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        v.error = QObject::tr("cannot read %1: %2").arg(path, f.errorString());
+        return v;
+    }
+    if (f.size() > qint64(policy::kMaxPolicyBytes)) {
+        v.error = QObject::tr("%1 is larger than a policy may be").arg(path);
+        return v;
+    }
+    v.text = QString::fromUtf8(f.readAll());
+    return v;
+}
+
+ReviewVersion versionFromGit(const QString &revision, const QString &path)
+{
+    const QFileInfo file(path);
+    ReviewVersion v;
+    const QString spec = QStringLiteral("git:%1:./%2").arg(revision, file.fileName());
+    v.label = QStringLiteral("git:%1:%2").arg(revision, file.fileName());
+    std::string error;
+    const auto source = review::parseGitSource(spec.toStdString(), error);
+    if (!source) {
+        v.error = QString::fromStdString(error);
+        return v;
+    }
+    // The same command as review::gitShow, in the file's directory so "./name" resolves there.
+    QProcess git;
+    git.setWorkingDirectory(file.absolutePath());
+    git.start(QStringLiteral("git"), {QStringLiteral("--no-pager"), QStringLiteral("show"), QStringLiteral("--no-textconv"),
+                                      QStringLiteral("--end-of-options"),
+                                      QString::fromStdString(source->revision + ":" + source->path)});
+    if (!git.waitForFinished(30000) || git.exitStatus() != QProcess::NormalExit || git.exitCode() != 0) {
+        const QString said = QString::fromUtf8(git.readAllStandardError()).trimmed();
+        v.error = QObject::tr("git show %1 failed: %2").arg(revision, said.isEmpty() ? git.errorString() : said);
+        return v;
+    }
+    const QByteArray out = git.readAllStandardOutput();
+    if (out.size() > qint64(policy::kMaxPolicyBytes)) {
+        v.error = QObject::tr("%1 at %2 is larger than a policy may be").arg(file.fileName(), revision);
+        return v;
+    }
+    v.text = QString::fromUtf8(out);
+    return v;
+}
+
+ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile, const QString &conninfo)
+{
+    ReviewVersion v;
+    v.label = QObject::tr("gateway");
+    if (url.isEmpty() || tokenFile.isEmpty()) {
+        v.error = QObject::tr("not connected to a gateway: use Gateway ▸ Connect to Gateway… first");
+        return v;
+    }
+    if (conninfo.isEmpty()) {
+        v.error = QObject::tr("connect the studio to the gateway's database first: the published policy is read from its deployments");
+        return v;
+    }
+    const AdminReply reply = GatewayClient::callBlocking(url, tokenFile, "GET", QStringLiteral("/v1/policy"));
+    if (!reply.ok()) {
+        v.error = reply.error.isEmpty() ? QObject::tr("the gateway answered %1").arg(reply.status) : reply.error;
+        return v;
+    }
+    const QJsonObject policy = reply.json().object();
+    v.label = QObject::tr("gateway v%1").arg(policy.value(QStringLiteral("version")).toInteger());
+    try {
+        v.text = QString::fromStdString(
+            review::deployedPolicyText(conninfo.toStdString(), policy.value(QStringLiteral("sha256")).toString().toStdString()));
+    } catch (const review::DeployedPolicyError &e) {
+        v.error = QString::fromStdString(e.what());
+    }
+    return v;
+}
+
+} // namespace writ::ui
