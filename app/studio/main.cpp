@@ -2,9 +2,7 @@
 #include "ui/connect/connection_spec.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/screenshot_tour.h"
-#ifdef WRIT_STUDIO_OPERATE
 #include "ui/operate/operations.h"
-#endif
 
 #include <writ/version.h>
 
@@ -55,7 +53,6 @@ int main(int argc, char **argv)
 
     writ::ui::MainWindow window;
     window.setInteractive(!parser.isSet(screenshots)); // a tour never waits for a person
-#ifdef WRIT_STUDIO_OPERATE
     writ::ui::Operations *operations = writ::ui::installOperations(window);
     operations->setInteractive(!parser.isSet(screenshots));
     if (parser.isSet(gateway) != parser.isSet(adminTokenFile)) {
@@ -64,7 +61,6 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(gateway))
         operations->connectToGateway(parser.value(gateway), parser.value(adminTokenFile));
-#endif
     if (!parser.positionalArguments().isEmpty())
         window.openPolicy(parser.positionalArguments().constFirst());
     if (parser.isSet(snapshot))
