@@ -10,6 +10,7 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
+#include <QTimer>
 
 namespace writ::ui {
 
@@ -21,6 +22,10 @@ constexpr qreal kChipHeight = 20;
 constexpr qreal kChipGap = 4;
 constexpr qreal kToggle = 20;
 constexpr qreal kDot = 7;
+constexpr qreal kHalo = 7; ///< how far the flash halo and the review outline reach outside the card
+constexpr int kFlashTicks = 6; ///< three blinks
+constexpr int kFlashTickMs = 220;
+constexpr qreal kGhostOpacity = 0.4;
 const QString kOperationLetters = QStringLiteral("SIUD");
 
 QColor operationColor(QChar op)
@@ -35,10 +40,18 @@ QString chipText(const RelationCardItem::Chip &chip)
 
 } // namespace
 
-RelationCardItem::RelationCardItem(const Content &content)
+RelationCardItem::RelationCardItem(const Content &content) : m_flashTimer(new QTimer(this))
 {
     setFlags(ItemIsSelectable | ItemIsMovable | ItemIsFocusable | ItemSendsGeometryChanges);
     setAcceptHoverEvents(true);
+    m_flashTimer->setInterval(kFlashTickMs);
+    connect(m_flashTimer, &QTimer::timeout, this, [this] {
+        if (--m_flashTicks <= 0) {
+            m_flashTimer->stop();
+            m_flashColumn.clear();
+        }
+        update();
+    });
     setContent(content);
 }
 
@@ -47,13 +60,58 @@ void RelationCardItem::setContent(const Content &content)
     prepareGeometryChange();
     m_content = content;
     layout();
+    updateToolTip();
+    update();
+}
+
+void RelationCardItem::updateToolTip()
+{
     QString tip = m_content.relation;
+    if (m_ghost) {
+        setToolTip(tip + tr(" — only the old version of the review has this relation in scope"));
+        return;
+    }
     if (!m_content.inCatalog)
         tip += tr(" — not in the connected catalog");
+    if (m_mark)
+        tip += tr(" — %1 by the review").arg(QString::fromLatin1(review::toString(*m_mark)));
     setToolTip(tip
         + tr("\nClick S I U D to allow or forbid an operation, a column to include or exclude it; right-click a column for "
              "masks; Delete removes the relation."));
+}
+
+void RelationCardItem::setReviewMarks(std::optional<review::ChangeKind> card, const QHash<QString, review::ChangeKind> &columns)
+{
+    m_mark = card;
+    m_columnMarks = columns;
+    updateToolTip();
     update();
+}
+
+std::optional<review::ChangeKind> RelationCardItem::columnMark(const QString &column) const
+{
+    const auto it = m_columnMarks.constFind(column);
+    return it == m_columnMarks.cend() ? std::nullopt : std::optional(*it);
+}
+
+void RelationCardItem::setGhost(bool ghost)
+{
+    m_ghost = ghost;
+    updateToolTip();
+    update();
+}
+
+void RelationCardItem::flash(const QString &column)
+{
+    m_flashColumn = column;
+    m_flashTicks = kFlashTicks;
+    m_flashTimer->start();
+    update();
+}
+
+bool RelationCardItem::isFlashing() const
+{
+    return m_flashTicks > 0;
 }
 
 void RelationCardItem::layout()
@@ -95,7 +153,7 @@ QRectF RelationCardItem::chipRect(const QString &column) const
 
 QRectF RelationCardItem::boundingRect() const
 {
-    return QRectF(QPointF(0, 0), m_size).adjusted(-3, -3, 3, 3);
+    return QRectF(QPointF(0, 0), m_size).adjusted(-kHalo, -kHalo, kHalo, kHalo);
 }
 
 void RelationCardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -103,6 +161,9 @@ void RelationCardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *
     const QPalette &palette = option->palette;
     const QRectF card(QPointF(0, 0), m_size);
     painter->setRenderHint(QPainter::Antialiasing);
+    // A ghost is faded as a whole; only its review outline (drawn last) stays at full strength.
+    if (m_ghost)
+        painter->setOpacity(kGhostOpacity);
 
     const bool selected = isSelected();
     painter->setPen(QPen(selected ? palette.color(QPalette::Highlight) : palette.color(QPalette::Mid), selected ? 2.5 : 1));
@@ -185,6 +246,34 @@ void RelationCardItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *
         line(tr("check: "), m_content.check, palette.color(QPalette::Text));
     if (!m_content.rowsText.isEmpty())
         line(QString(), m_content.rowsText, palette.color(QPalette::PlaceholderText));
+
+    painter->setOpacity(1);
+    paintReviewMarks(painter);
+    if (isFlashing() && m_flashTicks % 2 == 0) {
+        QColor halo = palette.color(QPalette::Highlight);
+        halo.setAlpha(170);
+        painter->setPen(QPen(halo, 5));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(card.adjusted(-4, -4, 4, 4), 9, 9);
+        if (const QRectF chip = m_chipRects.value(m_flashColumn); !chip.isEmpty())
+            painter->drawRoundedRect(chip.adjusted(-3, -3, 3, 3), kChipHeight / 2 + 3, kChipHeight / 2 + 3);
+    }
+}
+
+void RelationCardItem::paintReviewMarks(QPainter *painter)
+{
+    painter->setBrush(Qt::NoBrush);
+    if (m_mark) {
+        painter->setPen(QPen(canvas::reviewMarkColor(*m_mark), 3));
+        painter->drawRoundedRect(QRectF(QPointF(0, 0), m_size).adjusted(-2, -2, 2, 2), 7, 7);
+    }
+    for (auto it = m_columnMarks.cbegin(); it != m_columnMarks.cend(); ++it) {
+        const QRectF chip = m_chipRects.value(it.key());
+        if (chip.isEmpty())
+            continue; // a column the drawing has no chip for (not in the catalog, not listed)
+        painter->setPen(QPen(canvas::reviewMarkColor(it.value()), 2.2));
+        painter->drawRoundedRect(chip.adjusted(-1.5, -1.5, 1.5, 1.5), kChipHeight / 2 + 1.5, kChipHeight / 2 + 1.5);
+    }
 }
 
 void RelationCardItem::selectOnly()
@@ -196,6 +285,10 @@ void RelationCardItem::selectOnly()
 
 void RelationCardItem::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
+    if (m_ghost) { // selectable and movable, but there is nothing in the policy to edit
+        QGraphicsObject::mousePressEvent(event);
+        return;
+    }
     const QPointF at = event->pos();
     for (QChar op : kOperationLetters) {
         if (operationRect(op).contains(at) && event->button() == Qt::LeftButton) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "review/policy_diff.h"
+
 #include <QGraphicsObject>
 #include <QHash>
 #include <QRectF>
@@ -8,6 +10,9 @@
 #include <QVector>
 
 #include <functional>
+#include <optional>
+
+class QTimer;
 
 namespace writ::ui {
 
@@ -52,6 +57,22 @@ public:
     /// Where a column's chip is, in item coordinates (empty when the column has none).
     QRectF chipRect(const QString &column) const;
 
+    /// What a review does to this relation (an outline in its colour) and to its columns (chip outlines).
+    void setReviewMarks(std::optional<review::ChangeKind> card, const QHash<QString, review::ChangeKind> &columns);
+    std::optional<review::ChangeKind> reviewMark() const { return m_mark; }
+    std::optional<review::ChangeKind> columnMark(const QString &column) const;
+
+    /// A ghost shows a relation only the old version of a review has: faded, reporting no clicks, so
+    /// nothing on it can be edited.
+    void setGhost(bool ghost);
+    bool isGhost() const { return m_ghost; }
+
+    /// Blinks a halo around the card (and around `column`'s chip, when given) for a moment, so the eye
+    /// finds what another view pointed at.
+    void flash(const QString &column = {});
+    bool isFlashing() const;
+    QString flashedColumn() const { return m_flashColumn; }
+
     /// Called after the card moved, so the canvas redraws its edges.
     void setMovedCallback(std::function<void()> callback) { m_moved = std::move(callback); }
 
@@ -70,12 +91,20 @@ protected:
 private:
     void layout();
     void selectOnly();
+    void updateToolTip();
+    void paintReviewMarks(QPainter *painter);
 
     Content m_content;
     QSizeF m_size;
     QHash<QString, QRectF> m_chipRects;
     QRectF m_filterRect;
     std::function<void()> m_moved;
+    std::optional<review::ChangeKind> m_mark;
+    QHash<QString, review::ChangeKind> m_columnMarks;
+    bool m_ghost = false;
+    QTimer *m_flashTimer = nullptr;
+    int m_flashTicks = 0; ///< halves of a blink still to show; the halo shows on odd ones
+    QString m_flashColumn;
 };
 
 } // namespace writ::ui

@@ -2,6 +2,7 @@
 #include "ui/canvas/scope_canvas.h"
 
 #include "ui/canvas/blast_radius_bar.h"
+#include "ui/canvas/canvas_colors.h"
 #include "ui/canvas/filter_panel.h"
 #include "ui/canvas/row_estimator.h"
 #include "ui/canvas/scope_canvas_view.h"
@@ -11,9 +12,12 @@
 #include "catalog/catalog.h"
 #include "review/blast_radius.h"
 
+#include <QFileInfo>
 #include <QFutureWatcher>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -39,6 +43,7 @@ ScopeCanvas::ScopeCanvas(PolicyDocument *document, const QString &agent, const Q
     m_banner->setWordWrap(true);
     m_banner->setVisible(false);
     layout->addWidget(m_banner);
+    layout->addWidget(createLegend());
     layout->addWidget(m_view, 1);
     layout->addWidget(m_filters);
     layout->addWidget(m_bar);
@@ -76,6 +81,61 @@ ScopeCanvas::ScopeCanvas(PolicyDocument *document, const QString &agent, const Q
 ScopeCanvas::~ScopeCanvas()
 {
     m_estimate->waitForFinished(); // the worker holds copies only, but reports to this object
+}
+
+QWidget *ScopeCanvas::createLegend()
+{
+    m_legend = new QWidget(this);
+    m_legend->setObjectName(QStringLiteral("review-legend"));
+    auto *row = new QHBoxLayout(m_legend);
+    row->setContentsMargins(10, 3, 6, 3);
+    m_legendText = new QLabel(m_legend);
+    m_legendText->setTextFormat(Qt::RichText);
+    auto *clear = new QToolButton(m_legend);
+    clear->setObjectName(QStringLiteral("review-legend-clear"));
+    clear->setText(tr("Clear"));
+    clear->setToolTip(tr("Stop showing the review on this canvas"));
+    connect(clear, &QToolButton::clicked, this, &ScopeCanvas::clearReviewMarks);
+    row->addWidget(m_legendText, 1);
+    row->addWidget(clear);
+    m_legend->setVisible(false);
+    return m_legend;
+}
+
+void ScopeCanvas::setReviewMarks(const ReviewMarks &marks)
+{
+    m_view->setReviewMarks(marks);
+    const auto swatch = [](review::ChangeKind kind, const QString &text) {
+        return QStringLiteral("<span style=\"color:%1\">■</span> %2").arg(canvas::reviewMarkColor(kind).name(), text.toHtmlEscaped());
+    };
+    const auto fileName = [](const QString &label) { return QFileInfo(label).fileName().isEmpty() ? label : QFileInfo(label).fileName(); };
+    const QString versions = QStringLiteral("%1 → %2").arg(fileName(marks.oldLabel), fileName(marks.newLabel)).toHtmlEscaped();
+    if (marks.isEmpty())
+        m_legendText->setText(tr("<b>Review</b> %1: no change to this task type").arg(versions));
+    else
+        m_legendText->setText(tr("<b>Review</b> %1: %2 &nbsp; %3 &nbsp; %4")
+                                  .arg(versions, swatch(review::ChangeKind::Added, tr("added")),
+                                      swatch(review::ChangeKind::Removed, tr("removed (a faded card: only in the old version)")),
+                                      swatch(review::ChangeKind::Changed, tr("changed"))));
+    m_legend->setVisible(!marks.isEmpty() || !marks.newLabel.isEmpty());
+    emit reviewMarksChanged();
+}
+
+void ScopeCanvas::clearReviewMarks()
+{
+    m_view->clearReviewMarks();
+    m_legend->setVisible(false);
+    emit reviewMarksChanged();
+}
+
+const ReviewMarks &ScopeCanvas::reviewMarks() const
+{
+    return m_view->reviewMarks();
+}
+
+bool ScopeCanvas::flashRelation(const QString &relation, const QString &column)
+{
+    return m_view->flashRelation(relation, column);
 }
 
 bool ScopeCanvas::isEstimating() const

@@ -4,12 +4,15 @@
 // A scope canvas document tab: the drawing (ScopeCanvasView), the row filter and check of the
 // selected card (FilterPanel) and the blast-radius bar, all following one PolicyDocument.
 
+#include "ui/canvas/review_marks.h"
+
 #include <QWidget>
 
 #include <memory>
 
 class QLabel;
 class QTimer;
+class QToolButton;
 template<typename T>
 class QFutureWatcher;
 
@@ -46,10 +49,21 @@ public:
 
     bool isEstimating() const;
 
+    /// Draws what a review changes (added green, removed red, changed amber) over the canvas, with
+    /// a legend above it, until cleared (the legend's Clear, or clearReviewMarks()).
+    void setReviewMarks(const ReviewMarks &marks);
+    void clearReviewMarks();
+    const ReviewMarks &reviewMarks() const;
+    bool hasReviewMarks() const { return !reviewMarks().isEmpty(); }
+    QWidget *reviewLegend() const { return m_legend; }
+    /// Selects the relation's card and blinks it and `column`'s chip; false when it has no card here.
+    bool flashRelation(const QString &relation, const QString &column = {});
+
 signals:
     void relationSelected(const QString &relation);
     /// The planner's row estimate arrived (BlastRadiusBar::plannerRows()).
     void rowsEstimated();
+    void reviewMarksChanged();
 
 private:
     void refresh();
@@ -57,6 +71,7 @@ private:
     void showMessage(const QString &text);
     void showState(const QString &text);
     void estimateRows();
+    QWidget *createLegend();
 
     PolicyDocument *m_document;
     std::shared_ptr<const catalog::Catalog> m_catalog;
@@ -64,6 +79,8 @@ private:
     FilterPanel *m_filters = nullptr;
     BlastRadiusBar *m_bar = nullptr;
     QLabel *m_banner = nullptr;
+    QWidget *m_legend = nullptr;
+    QLabel *m_legendText = nullptr;
     bool m_bannerShowsState = false; ///< the banner says why the canvas cannot be edited (not a passing message)
     QString m_conninfo;
     QFutureWatcher<TaskRowEstimate> *m_estimate = nullptr;

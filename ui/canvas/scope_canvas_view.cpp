@@ -135,7 +135,9 @@ QStringList ScopeCanvasView::relations() const
 
 RelationCardItem *ScopeCanvasView::card(const QString &relation) const
 {
-    return m_cards.value(relation);
+    if (RelationCardItem *c = m_cards.value(relation))
+        return c;
+    return m_ghosts.value(relation);
 }
 
 int ScopeCanvasView::edgeCount(EdgeKind kind) const
@@ -220,75 +222,24 @@ void ScopeCanvasView::sync()
     QHash<QString, RelationCardItem *> remaining = m_cards;
     for (const policy::Scope &scope : task ? task->access : std::vector<policy::Scope> {}) {
         const QString name = QString::fromStdString(scope.relation.toString());
-        RelationCardItem::Content content;
-        content.relation = name;
-        content.ops = operationLetters(scope.ops);
-        content.rows = QString::fromStdString(scope.rows.value_or(std::string()));
-        content.check = QString::fromStdString(scope.check.value_or(std::string()));
-        const catalog::Relation *rel = catalogRelation(name);
-        content.inCatalog = rel || !m_catalog;
-        auto included = [&](const std::string &c) {
-            return !scope.columns || std::find(scope.columns->begin(), scope.columns->end(), c) != scope.columns->end();
-        };
-        auto chipFor = [&](const std::string &column) {
-            RelationCardItem::Chip chip;
-            chip.column = QString::fromStdString(column);
-            chip.included = included(column);
-            if (auto m = scope.masks.find(column); m != scope.masks.end())
-                chip.mask = QString::fromStdString(policy::formatMask(m->second));
-            if (rel) {
-                if (auto label = sensitivity.label(std::size_t(rel - m_catalog->relations.data()), column)) {
-                    chip.label = label->label;
-                    chip.suggested = label->suggested;
-                }
-            } else if (auto c = policy.classify.find(policy::ColumnRef {scope.relation, column}); c != policy.classify.end()) {
-                chip.label = QString::fromStdString(c->second);
-            }
-            return chip;
-        };
-        if (rel) {
-            for (const catalog::Column &c : rel->columns)
-                content.chips << chipFor(c.name);
-        }
-        for (const std::string &c : scope.columns.value_or(std::vector<std::string> {})) {
-            if (!rel || !rel->findColumn(c))
-                content.chips << chipFor(c);
-        }
-        if (rel && rel->reltuples >= 0)
-            content.rowsText = scope.rows ? tr("≈%1 rows before the row filter").arg(QLocale().toString(qint64(rel->reltuples)))
-                                          : tr("≈%1 rows, all reachable").arg(QLocale().toString(qint64(rel->reltuples)));
-
-        RelationCardItem *item = remaining.take(name);
-        if (item) {
+        const RelationCardItem::Content content = cardContent(scope, sensitivity);
+        if (RelationCardItem *item = remaining.take(name)) {
             item->setContent(content);
-        } else {
-            item = new RelationCardItem(content);
-            connect(
-                item, &RelationCardItem::operationClicked, this, [this](const QString &r, QChar op) { toggleOperation(r, op); });
-            connect(
-                item, &RelationCardItem::columnClicked, this, [this](const QString &r, const QString &c) { toggleColumn(r, c); });
-            connect(
-                item, &RelationCardItem::maskMenuRequested, this, [this](const QString &r, const QString &c, const QPoint &at) {
-                    QMenu *menu = maskMenu(r, c);
-                    menu->exec(at);
-                    menu->deleteLater();
-                });
-            scene()->addItem(item);
-            m_cards.insert(name, item);
-            if (!m_positions.contains(name)) {
-                // The first free slot: one no other card of this canvas occupies.
-                int free = 0;
-                QList<QPointF> taken = m_positions.values();
-                while (taken.contains(slotPosition(free)))
-                    ++free;
-                m_positions.insert(name, slotPosition(free));
-            }
-            item->setPos(m_positions.value(name));
-            item->setMovedCallback([this, item] {
-                m_positions.insert(item->relation(), item->pos());
-                updateEdges();
-            });
+            continue;
         }
+        if (RelationCardItem *ghost = m_ghosts.take(name)) { // back in scope: a real card takes the ghost's place
+            scene()->removeItem(ghost);
+            ghost->deleteLater();
+        }
+        RelationCardItem *item = placeCard(content);
+        connect(item, &RelationCardItem::operationClicked, this, [this](const QString &r, QChar op) { toggleOperation(r, op); });
+        connect(item, &RelationCardItem::columnClicked, this, [this](const QString &r, const QString &c) { toggleColumn(r, c); });
+        connect(item, &RelationCardItem::maskMenuRequested, this, [this](const QString &r, const QString &c, const QPoint &at) {
+            QMenu *menu = maskMenu(r, c);
+            menu->exec(at);
+            menu->deleteLater();
+        });
+        m_cards.insert(name, item);
     }
     for (RelationCardItem *gone : std::as_const(remaining)) {
         m_cards.remove(gone->relation());
@@ -296,6 +247,10 @@ void ScopeCanvasView::sync()
         scene()->removeItem(gone);
         gone->deleteLater();
     }
+    syncGhosts();
+    m_node->setReviewMark(m_marks.task);
+    for (auto it = m_cards.cbegin(); it != m_cards.cend(); ++it)
+        it.value()->setReviewMarks(m_marks.relation(it.key()), m_marks.columns.value(it.key()));
     // An empty scope teaches how to fill it.
     if (!m_emptyHint) {
         m_emptyHint = scene()->addSimpleText(tr("Drop relations here from the Explorer or the Schema diagram"));
@@ -309,6 +264,121 @@ void ScopeCanvasView::sync()
         zoomToFit();
         m_fitted = true;
     }
+}
+
+RelationCardItem::Content ScopeCanvasView::cardContent(const policy::Scope &scope, const SensitivityIndex &sensitivity) const
+{
+    const policy::Policy &policy = m_document->policy();
+    const QString name = QString::fromStdString(scope.relation.toString());
+    RelationCardItem::Content content;
+    content.relation = name;
+    content.ops = operationLetters(scope.ops);
+    content.rows = QString::fromStdString(scope.rows.value_or(std::string()));
+    content.check = QString::fromStdString(scope.check.value_or(std::string()));
+    const catalog::Relation *rel = catalogRelation(name);
+    content.inCatalog = rel || !m_catalog;
+    auto included = [&](const std::string &c) {
+        return !scope.columns || std::find(scope.columns->begin(), scope.columns->end(), c) != scope.columns->end();
+    };
+    auto chipFor = [&](const std::string &column) {
+        RelationCardItem::Chip chip;
+        chip.column = QString::fromStdString(column);
+        chip.included = included(column);
+        if (auto m = scope.masks.find(column); m != scope.masks.end())
+            chip.mask = QString::fromStdString(policy::formatMask(m->second));
+        if (rel) {
+            if (auto label = sensitivity.label(std::size_t(rel - m_catalog->relations.data()), column)) {
+                chip.label = label->label;
+                chip.suggested = label->suggested;
+            }
+        } else if (auto c = policy.classify.find(policy::ColumnRef {scope.relation, column}); c != policy.classify.end()) {
+            chip.label = QString::fromStdString(c->second);
+        }
+        return chip;
+    };
+    if (rel) {
+        for (const catalog::Column &c : rel->columns)
+            content.chips << chipFor(c.name);
+    }
+    for (const std::string &c : scope.columns.value_or(std::vector<std::string> {})) {
+        if (!rel || !rel->findColumn(c))
+            content.chips << chipFor(c);
+    }
+    if (rel && rel->reltuples >= 0)
+        content.rowsText = scope.rows ? tr("≈%1 rows before the row filter").arg(QLocale().toString(qint64(rel->reltuples)))
+                                      : tr("≈%1 rows, all reachable").arg(QLocale().toString(qint64(rel->reltuples)));
+    return content;
+}
+
+RelationCardItem *ScopeCanvasView::placeCard(const RelationCardItem::Content &content)
+{
+    const QString name = content.relation;
+    auto *item = new RelationCardItem(content);
+    scene()->addItem(item);
+    if (!m_positions.contains(name)) {
+        // The first free slot: one no other card of this canvas occupies.
+        int free = 0;
+        const QList<QPointF> taken = m_positions.values();
+        while (taken.contains(slotPosition(free)))
+            ++free;
+        m_positions.insert(name, slotPosition(free));
+    }
+    item->setPos(m_positions.value(name));
+    item->setMovedCallback([this, item] {
+        m_positions.insert(item->relation(), item->pos());
+        updateEdges();
+    });
+    return item;
+}
+
+void ScopeCanvasView::syncGhosts()
+{
+    // A removed scope is drawn from the old version, unless the policy has the relation in scope again.
+    QHash<QString, RelationCardItem *> remaining = m_ghosts;
+    SensitivityIndex sensitivity(m_catalog, &m_document->policy());
+    for (const policy::Scope &scope : m_marks.removedScopes) {
+        const QString name = QString::fromStdString(scope.relation.toString());
+        if (m_cards.contains(name))
+            continue;
+        RelationCardItem::Content content = cardContent(scope, sensitivity);
+        if (RelationCardItem *ghost = remaining.take(name)) {
+            ghost->setContent(content);
+        } else {
+            ghost = placeCard(content);
+            ghost->setGhost(true);
+            m_ghosts.insert(name, ghost);
+        }
+        m_ghosts.value(name)->setReviewMarks(review::ChangeKind::Removed, {});
+    }
+    for (RelationCardItem *gone : std::as_const(remaining)) {
+        m_ghosts.remove(gone->relation());
+        m_positions.remove(gone->relation());
+        scene()->removeItem(gone);
+        gone->deleteLater();
+    }
+}
+
+void ScopeCanvasView::setReviewMarks(const ReviewMarks &marks)
+{
+    m_marks = marks;
+    sync();
+    if (m_fitted && !m_ghosts.isEmpty())
+        zoomToFit(); // a ghost may sit where the view does not reach yet
+}
+
+void ScopeCanvasView::clearReviewMarks()
+{
+    setReviewMarks({});
+}
+
+bool ScopeCanvasView::flashRelation(const QString &relation, const QString &column)
+{
+    RelationCardItem *c = card(relation);
+    if (!c)
+        return false;
+    selectRelation(relation);
+    c->flash(column);
+    return true;
 }
 
 void ScopeCanvasView::rebuildEdges()
@@ -489,7 +559,7 @@ bool ScopeCanvasView::removeSelected()
 {
     QStringList selected;
     for (QGraphicsItem *item : scene()->selectedItems()) {
-        if (auto *c = dynamic_cast<RelationCardItem *>(item))
+        if (auto *c = dynamic_cast<RelationCardItem *>(item); c && !c->isGhost())
             selected << c->relation();
     }
     return !selected.isEmpty() && removeRelations(selected);

@@ -7,6 +7,9 @@
 // through the document (one undo step); the drawing follows the document, so undo, redo and typing
 // in the YAML all show here at once.
 
+#include "ui/canvas/relation_card_item.h"
+#include "ui/canvas/review_marks.h"
+
 #include "policy/policy.h"
 
 #include <QGraphicsView>
@@ -29,7 +32,7 @@ struct Relation;
 namespace writ::ui {
 
 class PolicyDocument;
-class RelationCardItem;
+class SensitivityIndex;
 class TaskNodeItem;
 
 class ScopeCanvasView : public QGraphicsView
@@ -49,11 +52,21 @@ public:
     bool hasTask() const;
 
     QStringList relations() const;
+    /// The card of a relation in scope, or the ghost card of one only a review's old version has.
     RelationCardItem *card(const QString &relation) const;
     TaskNodeItem *taskNode() const { return m_node; }
     int edgeCount(EdgeKind kind) const;
     QString selectedRelation() const;
     void selectRelation(const QString &relation);
+    /// Selects the relation's card, centres it and blinks it (and `column`'s chip). False when the
+    /// canvas has no card for it.
+    bool flashRelation(const QString &relation, const QString &column = {});
+
+    /// Draws what a review changes over the drawing, until cleared; the marks follow later edits of
+    /// the policy by relation and column name.
+    void setReviewMarks(const ReviewMarks &marks);
+    void clearReviewMarks();
+    const ReviewMarks &reviewMarks() const { return m_marks; }
 
     // The edits; each is one undo step and returns false when nothing changed (and why in lastMessage()).
     bool toggleOperation(const QString &relation, QChar op);
@@ -94,6 +107,9 @@ private:
     };
 
     void sync();
+    void syncGhosts();
+    RelationCardItem::Content cardContent(const policy::Scope &scope, const SensitivityIndex &sensitivity) const;
+    RelationCardItem *placeCard(const RelationCardItem::Content &content);
     void rebuildEdges();
     void updateEdges();
     QPointF slotPosition(int slot) const;
@@ -109,6 +125,8 @@ private:
     TaskNodeItem *m_node = nullptr;
     QGraphicsSimpleTextItem *m_emptyHint = nullptr;
     QHash<QString, RelationCardItem *> m_cards;
+    QHash<QString, RelationCardItem *> m_ghosts; ///< relations only the reviewed old version has in scope
+    ReviewMarks m_marks;
     QHash<QString, QPointF> m_positions; ///< where each relation's card sits, kept across edits
     std::vector<Edge> m_edges;
     QString m_message;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ui/canvas/task_node_item.h"
 
+#include "ui/canvas/canvas_colors.h"
+
 #include <QApplication>
 #include <QFontMetricsF>
 #include <QPainter>
@@ -41,9 +43,15 @@ void TaskNodeItem::setContent(const Content &content)
     update();
 }
 
+void TaskNodeItem::setReviewMark(std::optional<review::ChangeKind> mark)
+{
+    m_mark = mark;
+    update();
+}
+
 QRectF TaskNodeItem::boundingRect() const
 {
-    return QRectF(-m_size.width() / 2, -m_size.height() / 2, m_size.width(), m_size.height()).adjusted(-2, -2, 2, 2);
+    return QRectF(-m_size.width() / 2, -m_size.height() / 2, m_size.width(), m_size.height()).adjusted(-5, -5, 5, 5);
 }
 
 void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -75,6 +83,11 @@ void TaskNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opti
     for (const QString &l : lines(m_content)) {
         painter->drawText(QRectF(box.left(), y, box.width(), normal), Qt::AlignCenter, l);
         y += normal;
+    }
+    if (m_mark) {
+        painter->setPen(QPen(canvas::reviewMarkColor(*m_mark), 3));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(box.adjusted(-3, -3, 3, 3), 14, 14);
     }
 }
 

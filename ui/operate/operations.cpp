@@ -15,6 +15,8 @@
 #include "ui/review/review_controller.h"
 #include "ui/simulate/simulator_dock.h"
 
+#include "ui/canvas/scope_canvas.h"
+#include "ui/canvas/scope_canvas_view.h"
 #include "ui/shell/icons.h"
 #include "ui/shell/main_window.h"
 
@@ -31,21 +33,6 @@ namespace {
 
 const char *const kObjectName = "writ-operations";
 
-/// The menu bar's menu called `title` (Help, Policy), found by its text.
-QAction *menuAction(QMenuBar *bar, const QString &title)
-{
-    for (QAction *a : bar->actions())
-        if (a->menu() && a->text().remove(QLatin1Char('&')) == title)
-            return a;
-    return nullptr;
-}
-
-/// The menu bar's Help menu, so the Gateway menu goes before it as in the design.
-QAction *helpMenuAction(QMenuBar *bar)
-{
-    return menuAction(bar, QObject::tr("Help"));
-}
-
 } // namespace
 
 Operations::Operations(MainWindow &window) : QObject(&window), m_window(window)
@@ -54,10 +41,11 @@ Operations::Operations(MainWindow &window) : QObject(&window), m_window(window)
     m_gateway = new GatewayClient(this);
     m_gateway->loadSettings();
     m_publisher = new PublishController(window, *m_gateway, this);
-    m_publisher->askForSettings = [this] { return m_interactive && showConnectDialog(); };
+    m_publisher->askForSettings = [this] { return m_interactive && m_window.isInteractive() && showConnectDialog(); };
     m_reviewer = new ReviewController(window, *m_gateway, this);
     createDocks();
     createMenu();
+    setInteractive(window.isInteractive());
 
     m_status = new GatewayStatusItem(*m_gateway, *window.document(), &window);
     window.statusBar()->addPermanentWidget(m_status);
@@ -73,6 +61,26 @@ Operations::Operations(MainWindow &window) : QObject(&window), m_window(window)
     connect(m_approvals, &ApprovalsDock::arrived, this, [this](const QString &, const QString &summary) {
         m_window.statusBar()->showMessage(summary, 8000);
     });
+    connect(m_simulator, &SimulatorDock::reasonActivated, this, &Operations::showReasonOnCanvas);
+}
+
+ScopeCanvas *Operations::showReasonOnCanvas(const QString &agent, const QString &task, const QString &relation, const QString &column)
+{
+    ScopeCanvas *canvas = m_window.openScopeCanvas(agent, task);
+    if (!canvas)
+        return nullptr; // the window says the policy has no such task
+    if (relation.isEmpty()) {
+        m_window.statusBar()->showMessage(tr("This reason is about the task as a whole, not one relation."), 8000);
+        return canvas;
+    }
+    if (!canvas->view()->relations().contains(relation)) {
+        canvas->view()->selectRelation({});
+        m_window.statusBar()->showMessage(
+            tr("%1 is not in the scope of %2 ▸ %3: drag it here from the Explorer to add it.").arg(relation, agent, task), 10000);
+        return canvas;
+    }
+    canvas->flashRelation(relation, column);
+    return canvas;
 }
 
 void Operations::createDocks()
@@ -86,7 +94,7 @@ void Operations::createDocks()
     m_simulator = new SimulatorDock(m_window, &m_window);
 
     // Bottom: next to Problems, as the design's bottom docks; right: beside the Inspector.
-    auto *problems = m_window.findChild<QDockWidget *>(QStringLiteral("problems"));
+    QDockWidget *problems = m_window.problemsDock();
     QDockWidget *previous = problems;
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_sessions),
                               static_cast<QDockWidget *>(m_tasks), static_cast<QDockWidget *>(m_audit)}) {
@@ -95,16 +103,17 @@ void Operations::createDocks()
             m_window.tabifyDockWidget(previous, dock);
         previous = dock;
     }
-    if (problems)
-        problems->raise();
-    auto *inspector = m_window.findChild<QDockWidget *>(QStringLiteral("inspector"));
+    problems->raise();
+    QDockWidget *inspector = m_window.inspectorDock();
     m_window.addDockWidget(Qt::RightDockWidgetArea, m_history);
     m_window.addDockWidget(Qt::RightDockWidgetArea, m_health);
-    if (inspector) {
-        m_window.tabifyDockWidget(inspector, m_history);
-        m_window.tabifyDockWidget(m_history, m_health);
-        inspector->raise();
-    }
+    m_window.tabifyDockWidget(inspector, m_history);
+    m_window.tabifyDockWidget(m_history, m_health);
+    inspector->raise();
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_simulator), static_cast<QDockWidget *>(m_sessions),
+             static_cast<QDockWidget *>(m_tasks), static_cast<QDockWidget *>(m_approvals), static_cast<QDockWidget *>(m_audit),
+             static_cast<QDockWidget *>(m_health), static_cast<QDockWidget *>(m_history)})
+        m_window.addDockToggle(dock);
 }
 
 void Operations::createMenu()
@@ -121,19 +130,14 @@ void Operations::createMenu()
                               static_cast<QDockWidget *>(m_health), static_cast<QDockWidget *>(m_history)})
         m_menu->addAction(dock->toggleViewAction());
 
-    QMenuBar *bar = m_window.menuBar();
-    if (QAction *help = helpMenuAction(bar))
-        bar->insertMenu(help, m_menu);
-    else
-        bar->addMenu(m_menu);
-    if (auto *tools = m_window.findChild<QToolBar *>(QStringLiteral("main-toolbar"))) {
-        tools->addSeparator();
-        tools->addAction(m_reviewer->action());
-        tools->addAction(m_publisher->action());
-    }
-    // Simulate and Review belong with the policy; without a Policy menu they join the Gateway menu.
-    QAction *policy = menuAction(bar, tr("Policy"));
-    QMenu *policyMenu = policy ? policy->menu() : m_menu;
+    // The Gateway menu goes before Help, as in the design.
+    m_window.menuBar()->insertMenu(m_window.helpMenu()->menuAction(), m_menu);
+    QToolBar *tools = m_window.mainToolBar();
+    tools->addSeparator();
+    tools->addAction(m_reviewer->action());
+    tools->addAction(m_publisher->action());
+    // Simulate and Review belong with the policy.
+    QMenu *policyMenu = m_window.policyMenu();
     policyMenu->addSeparator();
     policyMenu->addAction(m_simulator->toggleViewAction());
     policyMenu->addAction(m_reviewer->action());

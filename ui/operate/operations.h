@@ -22,6 +22,7 @@ class HistoryDock;
 class MainWindow;
 class PublishController;
 class ReviewController;
+class ScopeCanvas;
 class SessionsDock;
 class SimulatorDock;
 class TasksDock;
@@ -51,7 +52,13 @@ public:
     /// Gateway ▸ Connect to Gateway…; true when the person connected.
     bool showConnectDialog();
     /// When false, nothing asks (tests and tours): missing settings fail with a message instead.
+    /// Starts as the window is (MainWindow::isInteractive()).
     void setInteractive(bool interactive);
+
+    /// What a simulator reason is about, on the scope canvas of `agent`'s task type `task`: selects
+    /// and blinks `relation`'s card and `column`'s chip, or says in the status bar that the relation
+    /// is not in scope. Null when the open policy has no such task.
+    ScopeCanvas *showReasonOnCanvas(const QString &agent, const QString &task, const QString &relation, const QString &column);
 
 private:
     void createDocks();

@@ -4,6 +4,8 @@
 // The colours of a review, shared by the Review document and the canvas overlay: a risk direction
 // (widens red, narrows green, neutral grey) and a change kind (added green, removed red, changed amber).
 
+#include "ui/canvas/canvas_colors.h"
+
 #include "review/policy_diff.h"
 
 #include <QColor>
@@ -22,12 +24,7 @@ inline QColor riskColor(review::Risk risk)
 
 inline QColor changeKindColor(review::ChangeKind kind)
 {
-    switch (kind) {
-    case review::ChangeKind::Added: return QColor(0x2e, 0x7d, 0x32);
-    case review::ChangeKind::Removed: return QColor(0xd3, 0x2f, 0x2f);
-    case review::ChangeKind::Changed: return QColor(0xf5, 0x9e, 0x0b);
-    }
-    return QColor(0xf5, 0x9e, 0x0b);
+    return canvas::reviewMarkColor(kind);
 }
 
 } // namespace writ::ui

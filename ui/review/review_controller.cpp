@@ -4,6 +4,7 @@
 #include "ui/review/review_dialog.h"
 #include "ui/review/review_document.h"
 
+#include "ui/canvas/scope_canvas.h"
 #include "ui/catalog/catalog_session.h"
 #include "ui/document/policy_document.h"
 #include "ui/operate/gateway_client.h"
@@ -105,10 +106,36 @@ ReviewDocument *ReviewController::openReview(const ReviewVersion &oldVersion, co
         emit failed(error);
         return nullptr;
     }
+    auto show = [this, doc](const QString &agent, const QString &task, const QString &relation) {
+        showOnCanvas(*doc, agent, task, relation);
+    };
+    connect(doc, &ReviewDocument::changeActivated, this, show);
+    connect(doc, &ReviewDocument::showOnCanvasRequested, this, show);
     QTabWidget *tabs = m_window.tabs();
     tabs->setCurrentIndex(tabs->addTab(doc, doc->title()));
     emit opened(doc);
     return doc;
+}
+
+ScopeCanvas *ReviewController::showOnCanvas(const ReviewDocument &review, const QString &agent, const QString &task, const QString &relation)
+{
+    ScopeCanvas *canvas = m_window.openScopeCanvas(agent, task);
+    if (!canvas)
+        return nullptr; // the window says the open policy has no such task
+    const ReviewMarks marks = review.canvasMarks(agent, task);
+    canvas->setReviewMarks(marks);
+    if (!relation.isEmpty())
+        canvas->flashRelation(relation);
+    // The canvas draws the open policy; the marks describe the review's new version. Say so when the
+    // two differ for this task, so nobody reads the marks against the wrong drawing.
+    const policy::Policy *newPolicy = review.newPolicy();
+    const policy::TaskType *reviewed = newPolicy ? newPolicy->findTask(agent.toStdString(), task.toStdString()) : nullptr;
+    const policy::TaskType *drawn = m_window.document()->policy().findTask(agent.toStdString(), task.toStdString());
+    if (!reviewed || !drawn || !(*reviewed == *drawn))
+        m_window.statusBar()->showMessage(tr("The canvas draws the open policy; its %1 ▸ %2 is not the one in %3, which the marks describe.")
+                                              .arg(agent, task, marks.newLabel),
+            10000);
+    return canvas;
 }
 
 } // namespace writ::ui

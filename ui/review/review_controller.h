@@ -19,6 +19,7 @@ namespace writ::ui {
 
 class GatewayClient;
 class MainWindow;
+class ScopeCanvas;
 
 class ReviewController : public QObject
 {
@@ -40,6 +41,10 @@ public:
 
     /// Opens a tab for two versions already read. Null (after failed()) when either does not load.
     ReviewDocument *openReview(const ReviewVersion &oldVersion, const ReviewVersion &newVersion);
+
+    /// Opens (or shows) the scope canvas of `agent`'s task type `task` with `review` drawn over it, and
+    /// selects `relation`'s card when given. Null when the open policy has no such task.
+    ScopeCanvas *showOnCanvas(const ReviewDocument &review, const QString &agent, const QString &task, const QString &relation = {});
 
 signals:
     void opened(writ::ui::ReviewDocument *document);

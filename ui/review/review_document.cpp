@@ -2,6 +2,7 @@
 #include "ui/review/review_document.h"
 
 #include "ui/review/line_diff.h"
+#include "ui/review/review_canvas_marks.h"
 #include "ui/review/review_colors.h"
 #include "ui/sqleditor/floor_sql.h"
 #include "ui/sqleditor/sql_lexer.h"
@@ -14,6 +15,7 @@
 
 #include <Qsci/qsciscintilla.h>
 
+#include <QAction>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFutureWatcher>
@@ -27,6 +29,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -111,7 +114,23 @@ ReviewDocument::ReviewDocument(QWidget *parent) : QWidget(parent)
     auto *exportButton = new QPushButton(tr("Export as Markdown…"), this);
     exportButton->setObjectName(QStringLiteral("review-export"));
     connect(exportButton, &QPushButton::clicked, this, &ReviewDocument::chooseAndExport);
+    m_showOnCanvas = new QAction(tr("Show on &Canvas"), this);
+    m_showOnCanvas->setObjectName(QStringLiteral("review-show-on-canvas"));
+    m_showOnCanvas->setToolTip(tr("Draw this review over the scope canvas of the selected task: added green, removed red, changed amber"));
+    m_showOnCanvas->setEnabled(false);
+    connect(m_showOnCanvas, &QAction::triggered, this, [this] {
+        const QTreeWidgetItem *item = m_tree->currentItem();
+        const review::ReviewGroup *group = taskGroupOf(item);
+        if (!group)
+            return;
+        const review::Change *change = changeOf(item);
+        emit showOnCanvasRequested(q(group->agent), q(group->task), change ? q(change->relation) : QString());
+    });
+    auto *showButton = new QToolButton(this);
+    showButton->setDefaultAction(m_showOnCanvas);
+    showButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
     top->addWidget(m_summary, 1);
+    top->addWidget(showButton);
     top->addWidget(exportButton);
     layout->addLayout(top);
 
@@ -119,16 +138,14 @@ ReviewDocument::ReviewDocument(QWidget *parent) : QWidget(parent)
     m_tree->setObjectName(QStringLiteral("review-changes"));
     m_tree->setHeaderLabels({tr("Change"), tr("Risk"), tr("Why")});
     m_tree->setRootIsDecorated(true);
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_tree->addAction(m_showOnCanvas);
     connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
-        if (!item->parent())
-            return;
-        const int group = m_tree->indexOfTopLevelItem(item->parent());
-        const int index = item->parent()->indexOfChild(item);
-        if (group < 0 || group >= int(m_review.groups.size()) || index >= int(m_review.groups[std::size_t(group)].changes.size()))
-            return;
-        const review::Change &c = m_review.groups[std::size_t(group)].changes[std::size_t(index)];
-        emit changeActivated(q(c.agent), q(c.task), q(c.relation));
+        if (const review::Change *c = changeOf(item))
+            emit changeActivated(q(c->agent), q(c->task), q(c->relation));
     });
+    connect(m_tree, &QTreeWidget::currentItemChanged, this,
+        [this](QTreeWidgetItem *current) { m_showOnCanvas->setEnabled(taskGroupOf(current) != nullptr); });
     m_blast = new QTreeWidget(this);
     m_blast->setObjectName(QStringLiteral("review-blast-radius"));
     m_blast->setHeaderLabels({tr("Blast radius"), tr("Before"), tr("After")});
@@ -242,6 +259,48 @@ bool ReviewDocument::setVersions(const ReviewVersion &oldVersion, const ReviewVe
     fillSql();
     fillImpact();
     return true;
+}
+
+const review::Change *ReviewDocument::changeOf(const QTreeWidgetItem *item) const
+{
+    if (!item || !item->parent())
+        return nullptr;
+    const int group = m_tree->indexOfTopLevelItem(item->parent());
+    const int index = item->parent()->indexOfChild(const_cast<QTreeWidgetItem *>(item));
+    if (group < 0 || group >= int(m_review.groups.size()) || index < 0
+        || index >= int(m_review.groups[std::size_t(group)].changes.size()))
+        return nullptr;
+    return &m_review.groups[std::size_t(group)].changes[std::size_t(index)];
+}
+
+const review::ReviewGroup *ReviewDocument::taskGroupOf(const QTreeWidgetItem *item) const
+{
+    if (!item)
+        return nullptr;
+    const int group = m_tree->indexOfTopLevelItem(const_cast<QTreeWidgetItem *>(item->parent() ? item->parent() : item));
+    if (group < 0 || group >= int(m_review.groups.size()))
+        return nullptr;
+    const review::ReviewGroup &g = m_review.groups[std::size_t(group)];
+    return g.level() == review::Level::Task ? &g : nullptr;
+}
+
+bool ReviewDocument::selectTask(const QString &agent, const QString &task)
+{
+    for (std::size_t i = 0; i < m_review.groups.size(); ++i) {
+        const review::ReviewGroup &g = m_review.groups[i];
+        if (g.level() == review::Level::Task && q(g.agent) == agent && q(g.task) == task) {
+            m_tree->setCurrentItem(m_tree->topLevelItem(int(i)));
+            return true;
+        }
+    }
+    return false;
+}
+
+ReviewMarks ReviewDocument::canvasMarks(const QString &agent, const QString &task) const
+{
+    if (!m_oldPolicy || !m_newPolicy)
+        return {};
+    return reviewCanvasMarks(m_review, *m_oldPolicy, *m_newPolicy, agent.toStdString(), task.toStdString());
 }
 
 QString ReviewDocument::summaryText() const

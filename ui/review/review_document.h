@@ -7,6 +7,7 @@
 // replay of an audit file. Everything comes from core/review, as `writ diff` prints it; "Export as
 // Markdown…" writes exactly `writ diff --format markdown`.
 
+#include "ui/canvas/review_marks.h"
 #include "ui/review/review_version.h"
 
 #include "review/review.h"
@@ -17,12 +18,14 @@
 
 #include <memory>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class QTreeWidget;
+class QTreeWidgetItem;
 class QsciScintilla;
 
 namespace writ::catalog {
@@ -56,6 +59,16 @@ public:
     /// impactFinished() reports the outcome.
     void replayAudit(const QString &auditFile, int limit);
 
+    /// The marks the scope canvas of `agent`'s task type `task` draws for this review.
+    ReviewMarks canvasMarks(const QString &agent, const QString &task) const;
+    /// The review's new version, as loaded; null before setVersions() succeeded.
+    const policy::Policy *newPolicy() const { return m_newPolicy.get(); }
+    /// "Show on Canvas": the canvas of the task type the selected change or group belongs to, with
+    /// this review drawn over it. Enabled while a task's group or change is selected.
+    QAction *showOnCanvasAction() const { return m_showOnCanvas; }
+    /// Selects the group of `agent`'s task type `task` in the change tree; false when it has none.
+    bool selectTask(const QString &agent, const QString &task);
+
     QTreeWidget *changeTree() const { return m_tree; }
     QTreeWidget *blastTree() const { return m_blast; }
     QsciScintilla *oldSqlView() const { return m_oldSql; }
@@ -68,10 +81,16 @@ public:
 signals:
     /// A change was double-clicked: the canvas of that task shows the relation.
     void changeActivated(const QString &agent, const QString &task, const QString &relation);
+    /// Show on Canvas was triggered for the task type of the selection (`relation` empty for a group).
+    void showOnCanvasRequested(const QString &agent, const QString &task, const QString &relation);
     void impactFinished(bool ok, const QString &message);
 
 private:
     QWidget *createImpactPane();
+    /// The change a tree item shows; null for group headings.
+    const review::Change *changeOf(const QTreeWidgetItem *item) const;
+    /// The task group a tree item is or belongs to; null outside task groups.
+    const review::ReviewGroup *taskGroupOf(const QTreeWidgetItem *item) const;
     void fillTree();
     void fillBlast();
     void fillSql();
@@ -84,6 +103,7 @@ private:
     policy::SourceMap m_newSources;
     std::shared_ptr<const catalog::Catalog> m_catalog;
 
+    QAction *m_showOnCanvas = nullptr;
     QLabel *m_summary = nullptr;
     QTreeWidget *m_tree = nullptr;
     QTreeWidget *m_blast = nullptr;

@@ -206,9 +206,12 @@ void MainWindow::createDocks()
     m_inspectorStack->addWidget(m_inspector);
     m_inspectorStack->addWidget(m_agentInspector);
     m_problems = new ProblemsView(this);
+    // Created in the order of their View menu shortcuts (Alt+1, Alt+2, Alt+3).
     addDockWidget(Qt::LeftDockWidgetArea, makeDock(this, tr("Explorer"), QStringLiteral("explorer"), m_explorer));
-    addDockWidget(Qt::RightDockWidgetArea, makeDock(this, tr("Inspector"), QStringLiteral("inspector"), m_inspectorStack));
-    addDockWidget(Qt::BottomDockWidgetArea, makeDock(this, tr("Problems"), QStringLiteral("problems"), m_problems));
+    m_inspectorDock = makeDock(this, tr("Inspector"), QStringLiteral("inspector"), m_inspectorStack);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    m_problemsDock = makeDock(this, tr("Problems"), QStringLiteral("problems"), m_problems);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
     // The bottom area is where Simulator, Audit and Approvals dock next to Problems.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
@@ -260,7 +263,7 @@ void MainWindow::createMenus()
         toggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key(key++)));
         m_viewMenu->addAction(toggle);
     }
-    m_viewMenu->addSeparator();
+    m_dockTogglesEnd = m_viewMenu->addSeparator();
     QAction *zoomIn = m_viewMenu->addAction(icon(QStringLiteral("zoom-in")), tr("Zoom &In"), m_diagram, &SchemaDiagramView::zoomIn);
     zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
     QAction *zoomOut = m_viewMenu->addAction(icon(QStringLiteral("zoom-out")), tr("Zoom &Out"), m_diagram, &SchemaDiagramView::zoomOut);
@@ -283,24 +286,24 @@ void MainWindow::createMenus()
     theme->setChecked(savedTheme() == Theme::Dark);
     theme->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
 
-    QMenu *policyMenu = menuBar()->addMenu(tr("&Policy"));
-    policyMenu->addAction(m_validateAction);
-    m_canvasMenu = policyMenu->addMenu(icon(QStringLiteral("canvas")), tr("Open Scope &Canvas"));
+    m_policyMenu = menuBar()->addMenu(tr("&Policy"));
+    m_policyMenu->addAction(m_validateAction);
+    m_canvasMenu = m_policyMenu->addMenu(icon(QStringLiteral("canvas")), tr("Open Scope &Canvas"));
     connect(m_canvasMenu, &QMenu::aboutToShow, this, &MainWindow::fillCanvasMenu);
     fillCanvasMenu();
-    QAction *removeScope = policyMenu->addAction(tr("&Remove Selected Relation from Scope"), this, [this] {
+    QAction *removeScope = m_policyMenu->addAction(tr("&Remove Selected Relation from Scope"), this, [this] {
         if (auto *canvas = qobject_cast<ScopeCanvas *>(m_tabs->currentWidget()))
             canvas->view()->removeSelected();
     });
     removeScope->setToolTip(tr("Delete on a scope canvas does the same"));
-    QAction *plan = policyMenu->addAction(icon(QStringLiteral("refresh")), tr("Refresh &Plan"), this, [this] {
+    QAction *plan = m_policyMenu->addAction(icon(QStringLiteral("refresh")), tr("Refresh &Plan"), this, [this] {
         showTab(Tab::Sql);
         m_sqlView->showPlan();
         m_sqlView->refreshPlan();
     });
     plan->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F5));
-    policyMenu->addSeparator();
-    QAction *next = policyMenu->addAction(tr("&Next Problem"), this, [this] {
+    m_policyMenu->addSeparator();
+    QAction *next = m_policyMenu->addAction(tr("&Next Problem"), this, [this] {
         QTreeView *list = m_problems->list();
         const int count = m_problems->model()->rowCount();
         if (count == 0)
@@ -318,28 +321,33 @@ void MainWindow::createMenus()
     database->addSeparator();
     database->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectFromDatabase(); });
 
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("Open the &Demo Policy"), this, &MainWindow::openDemo);
-    help->addAction(tr("&About Writ Studio"), this, [this] {
+    m_helpMenu = menuBar()->addMenu(tr("&Help"));
+    m_helpMenu->addAction(tr("Open the &Demo Policy"), this, &MainWindow::openDemo);
+    m_helpMenu->addAction(tr("&About Writ Studio"), this, [this] {
         QMessageBox::about(this, tr("About Writ Studio"),
                            tr("<h3>Writ Studio %1</h3><p>Design, review and publish task-scoped AI-agent access to PostgreSQL.</p>")
                                .arg(QString::fromLatin1(kVersion)));
     });
 
-    QToolBar *tools = addToolBar(tr("Main"));
-    tools->setObjectName(QStringLiteral("main-toolbar"));
-    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    tools->addAction(m_connectAction);
-    tools->addAction(m_openAction);
-    tools->addAction(m_saveAction);
-    tools->addSeparator();
-    tools->addAction(m_undoAction);
-    tools->addAction(m_redoAction);
-    tools->addSeparator();
-    tools->addAction(m_validateAction);
-    tools->addAction(m_refreshAction);
-    tools->addSeparator();
-    tools->addAction(m_paletteAction);
+    m_toolBar = addToolBar(tr("Main"));
+    m_toolBar->setObjectName(QStringLiteral("main-toolbar"));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->addAction(m_connectAction);
+    m_toolBar->addAction(m_openAction);
+    m_toolBar->addAction(m_saveAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_undoAction);
+    m_toolBar->addAction(m_redoAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_validateAction);
+    m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(m_paletteAction);
+}
+
+void MainWindow::addDockToggle(QDockWidget *dock)
+{
+    m_viewMenu->insertAction(m_dockTogglesEnd, dock->toggleViewAction());
 }
 
 void MainWindow::createStatusBar()

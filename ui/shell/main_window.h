@@ -13,11 +13,13 @@
 #include <vector>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 class QToolButton;
 
 namespace writ::findings {
@@ -70,6 +72,7 @@ public:
     void inspectAgent(const QString &objectName);
     /// When false, nothing asks (tests and the screenshot tour): unsaved edits are kept, reloads happen.
     void setInteractive(bool interactive) { m_interactive = interactive; }
+    bool isInteractive() const { return m_interactive; }
 
     PolicyDocument *document() const { return m_document; }
     CatalogSession *session() const { return m_session; }
@@ -82,6 +85,15 @@ public:
     GrantsView *grants() const { return m_grants; }
     SchemaDiagramView *diagram() const { return m_diagram; }
     QTabWidget *tabs() const { return m_tabs; }
+    // Where other parts of the studio (ui/operate) add their menus, actions and docks.
+    QToolBar *mainToolBar() const { return m_toolBar; }
+    QMenu *viewMenu() const { return m_viewMenu; }
+    QMenu *policyMenu() const { return m_policyMenu; }
+    QMenu *helpMenu() const { return m_helpMenu; }
+    QDockWidget *problemsDock() const { return m_problemsDock; }
+    QDockWidget *inspectorDock() const { return m_inspectorDock; }
+    /// Adds `dock`'s show/hide action to the View menu, with the other docks'.
+    void addDockToggle(QDockWidget *dock);
     int problemCount() const;
     QString connectionStatusText() const;
     QString fileStatusText() const;
@@ -139,7 +151,13 @@ private:
     QToolButton *m_cancel = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QMenu *m_policyMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
     QMenu *m_canvasMenu = nullptr;
+    QAction *m_dockTogglesEnd = nullptr; ///< the separator after the View menu's dock toggles
+    QToolBar *m_toolBar = nullptr;
+    QDockWidget *m_problemsDock = nullptr;
+    QDockWidget *m_inspectorDock = nullptr;
 
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
