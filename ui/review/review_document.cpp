@@ -17,7 +17,6 @@
 
 #include <QAction>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -52,14 +51,7 @@ std::string identity(const std::string &s)
 
 QsciScintilla *makeSqlView(QWidget *parent)
 {
-    auto *view = new QsciScintilla(parent);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    view->setLexer(makeSqlLexer(view, mono));
-    view->setUtf8(true);
-    view->setReadOnly(true);
-    view->setMarginLineNumbers(0, true);
-    view->setMarginWidth(0, QStringLiteral("00000"));
-    view->setWrapMode(QsciScintilla::WrapNone);
+    QsciScintilla *view = makeReadOnlySqlView(parent);
     view->markerDefine(QsciScintilla::Background, kChangedLineMarker);
     view->setMarkerBackgroundColor(QColor(0xf5, 0x9e, 0x0b, 70), kChangedLineMarker);
     return view;

@@ -10,7 +10,6 @@
 
 #include <Qsci/qsciscintilla.h>
 
-#include <QFontDatabase>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -22,19 +21,6 @@
 namespace writ::ui {
 
 namespace {
-
-QsciScintilla *makeReadOnlySql(QWidget *parent)
-{
-    auto *view = new QsciScintilla(parent);
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    view->setLexer(makeSqlLexer(view, mono));
-    view->setUtf8(true);
-    view->setReadOnly(true);
-    view->setMarginLineNumbers(0, true);
-    view->setMarginWidth(0, QStringLiteral("00000"));
-    view->setWrapMode(QsciScintilla::WrapNone);
-    return view;
-}
 
 /// Replaces the text of a read-only view, keeping the scroll position (the tab follows every edit).
 void setSqlText(QsciScintilla *view, const QString &text)
@@ -54,8 +40,8 @@ FloorSqlView::FloorSqlView(PolicyDocument *document, QWidget *parent)
     : QWidget(parent)
     , m_document(document)
     , m_tabs(new QTabWidget(this))
-    , m_compiled(makeReadOnlySql(this))
-    , m_plan(makeReadOnlySql(this))
+    , m_compiled(makeReadOnlySqlView(this))
+    , m_plan(makeReadOnlySqlView(this))
     , m_status(new QLabel(this))
     , m_refresh(new QToolButton(this))
     , m_watcher(new QFutureWatcher<FloorSql>(this))

@@ -2,6 +2,9 @@
 #include "ui/sqleditor/sql_lexer.h"
 
 #include <Qsci/qscilexersql.h>
+#include <Qsci/qsciscintilla.h>
+
+#include <QFontDatabase>
 
 namespace writ::ui {
 
@@ -24,6 +27,19 @@ QsciLexer *makeSqlLexer(QObject *parent, const QFont &font)
     lexer->setFont(font);
     lexer->setFoldComments(false);
     return lexer;
+}
+
+QsciScintilla *makeReadOnlySqlView(QWidget *parent)
+{
+    auto *view = new QsciScintilla(parent);
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    view->setLexer(makeSqlLexer(view, mono));
+    view->setUtf8(true);
+    view->setReadOnly(true);
+    view->setMarginLineNumbers(0, true);
+    view->setMarginWidth(0, QStringLiteral("00000"));
+    view->setWrapMode(QsciScintilla::WrapNone);
+    return view;
 }
 
 } // namespace writ::ui
