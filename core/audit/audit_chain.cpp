@@ -77,14 +77,15 @@ std::string ChainHasher::operator()(const std::string &prev, const std::string &
 
 std::string AuditChain::seal(const AuditEvent &event)
 {
-    AuditEvent e = event;
-    if (e.timeMicros == 0)
-        e.timeMicros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::string body = recordBody(e, m_seq + 1, m_prev);
-    const std::string hash = m_hash(m_prev, body);
+    const std::int64_t time = event.timeMicros != 0
+                                  ? event.timeMicros
+                                  : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string line = recordBody(event, time, m_seq + 1, m_prev);
+    const std::string hash = m_hash(m_prev, line);
     ++m_seq;
     m_prev = hash;
-    return withHash(body, hash);
+    appendHash(line, hash);
+    return line;
 }
 
 } // namespace writ::audit

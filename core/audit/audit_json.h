@@ -13,11 +13,12 @@
 
 namespace writ::audit {
 
-/// The serialized record without its hash: {"agent":...,"seq":N,"prev":"..."} (keys sorted).
-std::string recordBody(const AuditEvent &event, std::uint64_t seq, const std::string &prev);
+/// The serialized record without its hash: {"agent":...,"prev":"...","seq":N,...} (keys sorted), with
+/// `timeMicros` as its time_us (the event's own time is not consulted).
+std::string recordBody(const AuditEvent &event, std::int64_t timeMicros, std::uint64_t seq, const std::string &prev);
 
-/// body + hash -> the full line: the body with ,"hash":"<hex>" inserted before its closing brace.
-std::string withHash(const std::string &body, const std::string &hash);
+/// body -> the full line: ,"hash":"<hex>" inserted before the body's closing brace.
+void appendHash(std::string &body, const std::string &hash);
 
 struct ParsedLine
 {

@@ -3,6 +3,8 @@
 
 #include "gateway/protocol/tags.h"
 
+#include <algorithm>
+
 namespace writ::gateway::protocol {
 
 namespace {
@@ -16,14 +18,52 @@ bool isPrintableTag(char c) { return c >= 0x20 && c < 0x7f; }
 
 } // namespace
 
-void FrameDecoder::feed(std::span<const std::uint8_t> bytes)
+std::size_t FrameDecoder::stillNeeded() const
 {
-    // Drop what was consumed before growing, so a long-lived session does not accumulate.
-    if (m_read > 0 && (m_read == m_buffer.size() || m_read > 64 * 1024)) {
-        m_buffer.erase(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(m_read));
+    const std::size_t available = m_end - m_read;
+    const std::size_t header = m_phase == Phase::Startup ? 4 : 5;
+    if (available < header)
+        return header - available;
+    const std::uint8_t *p = m_buffer.data() + m_read;
+    std::size_t whole = 0;
+    if (m_phase == Phase::Startup) {
+        const std::uint32_t length = readLength(p);
+        if (length < 8 || length > m_limits.maxStartupPacket)
+            return 0; // next() refuses it: room for it would be room for an attacker
+        whole = length;
+    } else {
+        const std::uint32_t length = readLength(p + 1);
+        const std::size_t limit = static_cast<char>(p[0]) == fe::CopyData ? m_limits.maxCopyData : m_limits.maxMessage;
+        if (length < 4 || length - 4 > limit)
+            return 0;
+        whole = std::size_t(length) + 1;
+    }
+    return whole > available ? whole - available : 0;
+}
+
+std::span<std::uint8_t> FrameDecoder::prepare(std::size_t minimum)
+{
+    // Move what is not framed yet to the front once the consumed part is worth reclaiming, so a
+    // long-lived session reuses one buffer instead of growing it.
+    if (m_read == m_end) {
+        m_read = m_end = 0;
+    } else if (m_read > 0 && (m_read > 64 * 1024 || m_buffer.size() - m_end < minimum)) {
+        std::copy(m_buffer.begin() + static_cast<std::ptrdiff_t>(m_read), m_buffer.begin() + static_cast<std::ptrdiff_t>(m_end),
+                  m_buffer.begin());
+        m_end -= m_read;
         m_read = 0;
     }
-    m_buffer.insert(m_buffer.end(), bytes.begin(), bytes.end());
+    const std::size_t want = std::max(minimum, stillNeeded());
+    if (m_buffer.size() - m_end < want)
+        m_buffer.resize(m_end + want);
+    return {m_buffer.data() + m_end, m_buffer.size() - m_end};
+}
+
+void FrameDecoder::feed(std::span<const std::uint8_t> bytes)
+{
+    const auto room = prepare(bytes.size());
+    std::copy(bytes.begin(), bytes.end(), room.begin());
+    commit(bytes.size());
 }
 
 FrameDecoder::Status FrameDecoder::fail(std::string message)
@@ -36,7 +76,7 @@ bool FrameDecoder::hasFrame() const
 {
     if (!m_error.empty())
         return true;
-    const std::size_t available = m_buffer.size() - m_read;
+    const std::size_t available = m_end - m_read;
     const std::uint8_t *p = m_buffer.data() + m_read;
     const std::size_t header = m_phase == Phase::Startup ? 4 : 5;
     if (available < header)
@@ -49,7 +89,7 @@ FrameDecoder::Status FrameDecoder::next(Frame &out)
 {
     if (!m_error.empty())
         return Status::Error; // a broken stream stays broken
-    const std::size_t available = m_buffer.size() - m_read;
+    const std::size_t available = m_end - m_read;
     const std::uint8_t *p = m_buffer.data() + m_read;
     if (m_phase == Phase::Startup) {
         if (available < 4)

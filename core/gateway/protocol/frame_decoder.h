@@ -37,6 +37,13 @@ public:
     void feed(std::span<const std::uint8_t> bytes);
     Status next(Frame &out);
 
+    /// Room to receive into directly, without a copy: at least `minimum` bytes, and at least what the
+    /// frame being received still needs when its length is within the limits.
+    /// Frames returned earlier stay valid only until the next prepare().
+    std::span<std::uint8_t> prepare(std::size_t minimum);
+    /// The first `n` bytes of the last prepare()'s room were received.
+    void commit(std::size_t n) { m_end += n; }
+
     /// True when next() would return a frame or an error without more input (callers batch their
     /// writes while this holds).
     bool hasFrame() const;
@@ -46,18 +53,20 @@ public:
     Phase phase() const { return m_phase; }
 
     const std::string &error() const { return m_error; }
-    std::size_t buffered() const { return m_buffer.size() - m_read; }
+    std::size_t buffered() const { return m_end - m_read; }
 
     /// Bytes received but not yet framed (e.g. a client that pipelined data after SSLRequest).
-    std::span<const std::uint8_t> pending() const { return {m_buffer.data() + m_read, m_buffer.size() - m_read}; }
+    std::span<const std::uint8_t> pending() const { return {m_buffer.data() + m_read, m_end - m_read}; }
 
 private:
     Status fail(std::string message);
+    std::size_t stillNeeded() const;
 
     Phase m_phase;
     FrameLimits m_limits;
-    std::vector<std::uint8_t> m_buffer;
+    std::vector<std::uint8_t> m_buffer; ///< [m_read, m_end) received and not yet framed; the rest is room
     std::size_t m_read = 0;
+    std::size_t m_end = 0;
     std::string m_error;
 };
 

@@ -381,6 +381,10 @@ struct ClientSession::Impl
         try {
             // A connection this task's earlier session left, reset, skips the login.
             upstream = ctx.upstreamPool().take(task.id);
+            if (upstream) {
+                const auto here = co_await asio::this_coro::executor;
+                upstream->stream->moveTo(here); // a TLS link stays where it is, usable, one thread hop per read
+            }
             if (!upstream)
                 upstream = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);
         } catch (const UpstreamError &e) {

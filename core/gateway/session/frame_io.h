@@ -6,7 +6,6 @@
 #include "gateway/protocol/frame_decoder.h"
 #include "gateway/transport/stream.h"
 
-#include <array>
 #include <stdexcept>
 
 namespace writ::gateway {
@@ -17,6 +16,9 @@ class ProtocolViolation : public std::runtime_error
 public:
     using std::runtime_error::runtime_error;
 };
+
+/// What one read asks for at least: a small result in one call, and little memory per idle connection.
+inline constexpr std::size_t kReadChunk = 8 * 1024;
 
 /// Waits for the next whole frame. Throws ProtocolViolation on a framing error and asio's
 /// system_error when the connection ends.
@@ -32,9 +34,11 @@ inline asio::awaitable<protocol::Frame> readFrame(Stream &stream, protocol::Fram
         case protocol::FrameDecoder::Status::NeedMore:
             break;
         }
-        std::array<std::uint8_t, 16384> buffer;
-        const std::size_t n = co_await stream.readSome(buffer);
-        decoder.feed({buffer.data(), n});
+        // Straight into the decoder's buffer: no copy, and no read buffer in this coroutine's frame,
+        // which is allocated for every frame read.
+        const std::span<std::uint8_t> room = decoder.prepare(kReadChunk);
+        const std::size_t n = co_await stream.readSome(room);
+        decoder.commit(n);
     }
 }
 

@@ -37,6 +37,23 @@ asio::awaitable<void> Stream::writeAll(std::span<const std::uint8_t> bytes)
         co_await asio::async_write(m_socket, b, asio::use_awaitable);
 }
 
+bool Stream::moveTo(const asio::any_io_executor &executor)
+{
+    if (m_tls || !m_socket.is_open())
+        return false;
+    if (m_socket.get_executor() == executor)
+        return true;
+    asio::error_code ec;
+    const auto protocol = m_socket.local_endpoint(ec).protocol();
+    if (ec)
+        return false;
+    const auto handle = m_socket.release(ec); // deregisters from the old thread's reactor, keeps the descriptor
+    if (ec)
+        return false;
+    m_socket = asio::ip::tcp::socket(executor, protocol, handle);
+    return true;
+}
+
 void Stream::close()
 {
     asio::error_code ignored;

@@ -26,6 +26,11 @@ public:
     asio::awaitable<std::size_t> readSome(std::span<std::uint8_t> buffer);
     asio::awaitable<void> writeAll(std::span<const std::uint8_t> bytes);
 
+    /// Moves a plain connection to `executor`'s I/O thread, so that a session relays it on its own
+    /// thread instead of waking another one for every read. Only between uses (nothing pending) and
+    /// only without TLS, whose engine keeps timers on the thread it started on: false when it stays.
+    bool moveTo(const asio::any_io_executor &executor);
+
     /// Closes at once; pending reads and writes fail. Safe to call more than once.
     void close();
 

@@ -2,8 +2,11 @@
 // The audit hash chain: what a writer appends verifies, and any edit, deletion, reordering or cut
 // is found at the line where it happened.
 
+#include "audit/audit_chain.h"
 #include "audit/audit_verify.h"
 #include "audit/audit_writer.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -213,6 +216,86 @@ private slots:
         e.query = "SELECT '\xff\xfe'";
         QVERIFY(w.append(e));
         QVERIFY(verifyAuditFile(m_path).ok);
+    }
+
+    // The record is written without building a JSON object; its bytes must stay exactly what
+    // nlohmann-json's canonical serialization of the same members gives (sorted keys, its escaping,
+    // invalid UTF-8 replaced), so records written before and after that change read the same.
+    void recordBytesAreTheCanonicalSerialization_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("plain") << QByteArray("SELECT abalance FROM pgbench_accounts WHERE aid = $1");
+        QTest::newRow("quotes and backslashes") << QByteArray("SELECT '\\\\x' AS \"q\"");
+        QTest::newRow("control characters") << QByteArray("a\nb\tc\rd\x01e\x1f\x7f\bf\fg");
+        QTest::newRow("utf-8") << QByteArray("SELECT 'caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80'");
+        QTest::newRow("invalid utf-8") << QByteArray("x\xff\xfey\xc3(z\xe2\x82");
+        QTest::newRow("empty") << QByteArray();
+    }
+    void recordBytesAreTheCanonicalSerialization()
+    {
+        QFETCH(QByteArray, bytes);
+        const std::string text = bytes.toStdString();
+        AuditEvent e;
+        e.kind = EventKind::Statement;
+        e.timeMicros = 1700000000123456;
+        e.agent = "agent " + text;
+        e.task = text;
+        e.taskType = "tt";
+        e.workflow = text;
+        e.session = "s1";
+        e.client = "127.0.0.1:5000";
+        e.databaseRole = "writ_t_1";
+        e.fingerprint = "abcdef0123456789";
+        e.query = text;
+        e.verdict = "allow";
+        e.rule = "allowed";
+        e.approval = text;
+        e.sqlstate = "00000";
+        e.message = text;
+        e.rows = -3;
+        e.durationMicros = 987654321012;
+
+        AuditChain chain;
+        std::string line = chain.seal(e);
+        const std::size_t hashAt = line.rfind(",\"hash\":\"");
+        QVERIFY(hashAt != std::string::npos);
+        const std::string body = line.substr(0, hashAt) + "}";
+
+        nlohmann::json j;
+        auto put = [&j](const char *key, const std::string &value) {
+            if (!value.empty())
+                j[key] = value;
+        };
+        j["event"] = "statement";
+        j["time_us"] = e.timeMicros;
+        j["seq"] = std::uint64_t(1);
+        j["prev"] = kGenesisHash;
+        put("agent", e.agent);
+        put("task", e.task);
+        put("task_type", e.taskType);
+        put("workflow", e.workflow);
+        put("session", e.session);
+        put("client", e.client);
+        put("db_role", e.databaseRole);
+        put("fingerprint", e.fingerprint);
+        put("query", e.query);
+        put("verdict", e.verdict);
+        put("rule", e.rule);
+        put("approval", e.approval);
+        put("sqlstate", e.sqlstate);
+        put("message", e.message);
+        j["rows"] = *e.rows;
+        j["duration_us"] = *e.durationMicros;
+        QCOMPARE(body, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+
+        // Optional members left out when absent, as the library leaves out what is not set.
+        AuditEvent bare;
+        bare.kind = EventKind::Disconnect;
+        bare.timeMicros = 5;
+        std::string bareLine = chain.seal(bare);
+        QVERIFY(bareLine.find("\"rows\"") == std::string::npos);
+        QVERIFY(bareLine.find("\"agent\"") == std::string::npos);
+        QVERIFY(bareLine.starts_with("{\"event\":\"disconnect\",\"prev\":\""));
     }
 
     void missingFileIsAnEnvironmentProblem()

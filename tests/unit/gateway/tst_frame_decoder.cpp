@@ -153,6 +153,51 @@ private slots:
         QCOMPARE(d.next(f), FrameDecoder::Status::Error);
         QVERIFY(d.error().find("exceeds the limit of 16") != std::string::npos);
     }
+
+    // Sessions receive straight into the decoder (prepare/commit): the room offered covers the frame
+    // being received, never more than the limits allow for a hostile header, and bytes not yet framed
+    // survive the buffer being reused.
+    void receivingIntoTheDecoderFramesLikeFeeding()
+    {
+        std::vector<std::uint8_t> stream;
+        encodeQuery(stream, std::string(20000, 'x')); // larger than one read's minimum
+        encodeQuery(stream, "SELECT 2");
+        FrameDecoder d(FrameDecoder::Phase::Messages);
+        std::size_t sent = 0;
+        std::vector<std::pair<char, std::string>> frames;
+        while (sent < stream.size()) {
+            const auto room = d.prepare(7); // small reads: the decoder must still make room for the whole frame
+            const std::size_t n = std::min({room.size(), stream.size() - sent, std::size_t(4096)});
+            std::copy_n(stream.begin() + static_cast<std::ptrdiff_t>(sent), n, room.begin());
+            d.commit(n);
+            sent += n;
+            for (auto &f : drain(d))
+                frames.push_back(f);
+        }
+        QCOMPARE(frames.size(), std::size_t(2));
+        QCOMPARE(frames[0].second.size(), std::size_t(20001));
+        QCOMPARE(frames[1].second, std::string("SELECT 2", 9));
+        QCOMPARE(d.buffered(), std::size_t(0));
+
+        // Once the header says 20 KiB are coming, the room covers them.
+        FrameDecoder waiting(FrameDecoder::Phase::Messages);
+        waiting.feed({stream.data(), 5});
+        Frame f;
+        QCOMPARE(waiting.next(f), FrameDecoder::Status::NeedMore);
+        QVERIFY(waiting.prepare(16).size() >= 20001);
+    }
+
+    void hostileHeaderGetsNoRoom()
+    {
+        FrameDecoder d(FrameDecoder::Phase::Messages);
+        d.feed(bytes({'Q', 0x7f, 0xff, 0xff, 0xff})); // a 2 GiB "query"
+        QVERIFY(d.prepare(16).size() < 64 * 1024);
+        Frame f;
+        QCOMPARE(d.next(f), FrameDecoder::Status::Error);
+        FrameDecoder startup;
+        startup.feed(bytes({0x7f, 0xff, 0xff, 0xff}));
+        QVERIFY(startup.prepare(16).size() < 64 * 1024);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFrameDecoder)
