@@ -63,14 +63,14 @@ std::string ChainHasher::operator()(const std::string &prev, const std::string &
         EVP_MD_CTX_free(md);
         return ok ? hex(digest, length) : std::string();
     }
-    // A copy of the keyed context: the key schedule is done once, in the constructor.
-    EVP_MAC_CTX *mac = EVP_MAC_CTX_dup(m_keyed);
+    // Initialising without a key resets the context to the key set in the constructor (the key
+    // schedule is not done again).
     std::size_t length = 0;
-    const bool ok = mac && EVP_MAC_update(mac, reinterpret_cast<const unsigned char *>(prev.data()), prev.size())
-                    && EVP_MAC_update(mac, &newline, 1)
-                    && EVP_MAC_update(mac, reinterpret_cast<const unsigned char *>(body.data()), body.size())
-                    && EVP_MAC_final(mac, digest, &length, sizeof digest);
-    EVP_MAC_CTX_free(mac);
+    const bool ok = EVP_MAC_init(m_keyed, nullptr, 0, nullptr)
+                    && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(prev.data()), prev.size())
+                    && EVP_MAC_update(m_keyed, &newline, 1)
+                    && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(body.data()), body.size())
+                    && EVP_MAC_final(m_keyed, digest, &length, sizeof digest);
     // An empty hash never matches: a record that could not be hashed fails verification instead of passing.
     return ok ? hex(digest, static_cast<unsigned int>(length)) : std::string();
 }

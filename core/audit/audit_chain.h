@@ -17,8 +17,9 @@
 namespace writ::audit {
 
 /// hash = HMAC-SHA256(key, prev + "\n" + body) with a key, SHA-256(prev + "\n" + body) without; lower-case hex.
-/// The keyed MAC is set up once: a gateway seals one record per statement, and looking the algorithm up
-/// and keying it again for every record cost more than hashing the record.
+/// The keyed MAC is set up once and reset for each record: a gateway seals one record per statement,
+/// and looking the algorithm up and keying it again for every record cost more than hashing the record.
+/// One hasher serves one chain at a time (not thread-safe).
 class ChainHasher
 {
 public:
@@ -31,7 +32,7 @@ public:
     bool keyed() const { return m_keyed != nullptr; }
 
 private:
-    EVP_MAC_CTX *m_keyed = nullptr; ///< HMAC-SHA256 with the key; copied for each record. Null without a key.
+    EVP_MAC_CTX *m_keyed = nullptr; ///< HMAC-SHA256 with the key, reset for each record. Null without a key.
 };
 
 inline constexpr const char *kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";

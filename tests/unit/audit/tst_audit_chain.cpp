@@ -7,6 +7,7 @@
 #include "audit/audit_writer.h"
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -185,6 +186,29 @@ private slots:
         QVERIFY(!wrong.ok);
         QCOMPARE(wrong.badLine, std::uint64_t(1));
         QVERIFY(!verifyAuditFile(m_path).ok);
+    }
+
+    // Every record's hash is the HMAC of prev + "\n" + its body under the key, computed here in one
+    // shot: the writer's reused context starts afresh for each record.
+    void keyedHashIsTheHmacOfEachRecordAlone()
+    {
+        const std::string key = "s3cret";
+        const auto lines = writeRecords(4, key);
+        QCOMPARE(lines.size(), std::size_t(4));
+        std::string prev = kGenesisHash;
+        for (const auto &line : lines) {
+            const std::size_t at = line.rfind(",\"hash\":\"");
+            QVERIFY(at != std::string::npos);
+            const std::string body = line.substr(0, at) + "}";
+            const std::string hash = line.substr(at + 9, 64);
+            const std::string message = prev + "\n" + body;
+            unsigned char digest[EVP_MAX_MD_SIZE];
+            std::size_t length = 0;
+            QVERIFY(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                              reinterpret_cast<const unsigned char *>(message.data()), message.size(), digest, sizeof digest, &length));
+            QCOMPARE(QByteArray(reinterpret_cast<const char *>(digest), int(length)).toHex().toStdString(), hash);
+            prev = hash;
+        }
     }
 
     void writerResumesTheChain()
