@@ -338,6 +338,10 @@ void GatewayServer::run()
     for (auto &t : threads)
         t.join();
     d->listener->stop();
+    // State-database calls still running on the blocking pool post their results back to the I/O
+    // contexts: let them finish while the contexts exist (stopped, they only queue the results),
+    // not after the server has destroyed them.
+    d->ctx.blockingPool().join();
     d->ctx.upstreamPool().clear(); // its sockets belong to the I/O contexts, which go away with the server
 }
 
