@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // analyze() on arbitrary bytes, against the supportdesk catalog snapshot, must never crash, hang or
-// leak, and what it returns must be consistent: every statement's text is the slice of the input at
+// leak (nor may the literal shape scan), and what it returns must be consistent: every statement's text is the slice of the input at
 // its location, every location lies within the input, and an error has a message and an offset
 // inside the input. The lexical nesting pre-scan must bound the real parse tree of every input it
 // admits (the analyzer relies on that bound to pick the stack it walks the tree on). A broken invariant
@@ -11,6 +11,7 @@
 
 #include "catalog/catalog_json.h"
 #include "sql/analyzer.h"
+#include "sql/literal_shape.h"
 #include "sql/nesting_scan.h"
 #include "sql/raw_tree_info.h"
 
@@ -111,6 +112,23 @@ void checkNestingBound(std::string_view input)
     }
 }
 
+/// The literal shape keeps the input's text around its constants, in order, and never more of it.
+void checkShape(std::string_view input)
+{
+    const auto shape = sql::literalShape(input);
+    if (!shape)
+        return;
+    if (shape->between.empty() || shape->key.empty() || shape->key[0] != 'S')
+        broken("a literal shape without pieces", input);
+    std::size_t at = 0;
+    for (const auto &piece : shape->between) {
+        const std::size_t found = input.find(piece, at);
+        if (found == std::string_view::npos)
+            broken("a literal shape piece that is not in the input, in order", input);
+        at = found + piece.size();
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
@@ -121,6 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         std::fprintf(stderr, "%s: %zu statements\n", a.ok() ? "ok" : a.error->message.c_str(), a.statements.size());
     checkFacts(a, input);
     sql::fingerprint(input);
+    checkShape(input);
     // The analysis passed the size, NUL and UTF-8 checks exactly when its error is not one of them.
     if (a.ok() || a.error->message.rfind("cannot analyze:", 0) != 0)
         checkNestingBound(input);

@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "compile/naming.h"
 #include "sql/analyzer.h"
+#include "sql/literal_shape.h"
 
 #include <cstdio>
 
@@ -34,13 +35,32 @@ Value cached(std::array<StatementIdentities::Shard<Value>, StatementIdentities::
 
 std::shared_ptr<const StatementIdentity> StatementIdentities::lookup(const std::string &sql)
 {
-    return cached(m_byText, m_capacityPerShard, sql, [&] { return std::make_shared<const StatementIdentity>(compute(sql)); });
+    // Statements that differ only in plain constants share a shape, and with it the normalized
+    // text, which is kept only when libpg_query replaced exactly the shape's constants: then the
+    // text holds no constant of any statement, and it is what normalizing any of them gives.
+    const std::optional<sql::LiteralShape> shape = sql::literalShape(sql);
+    const std::string key = shape ? shape->key : "T" + sql;
+    auto &shard = m_byText[std::hash<std::string>{}(key) % kShards];
+    {
+        std::lock_guard lock(shard.mutex);
+        if (const auto it = shard.map.find(key); it != shard.map.end())
+            return it->second;
+    }
+    std::string normalized;
+    auto identity = std::make_shared<const StatementIdentity>(compute(sql, normalized));
+    if (shape && normalized != shape->normalized())
+        return identity; // libpg_query saw other constants than the shape did: not shared
+    std::lock_guard lock(shard.mutex);
+    if (shard.map.size() >= m_capacityPerShard)
+        shard.map.clear();
+    shard.map.emplace(key, identity);
+    return identity;
 }
 
-StatementIdentity StatementIdentities::compute(const std::string &sql)
+StatementIdentity StatementIdentities::compute(const std::string &sql, std::string &normalized)
 {
     StatementIdentity id;
-    const std::string normalized = sql::normalize(sql);
+    normalized = sql::normalize(sql);
     if (normalized.empty()) { // no literal can be told from the rest: keep none of it
         id.query = "(text that does not parse, " + std::to_string(sql.size()) + " bytes, sha256 " + compile::sha256Hex(sql) + ")";
         return id;

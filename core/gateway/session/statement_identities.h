@@ -3,9 +3,9 @@
 
 // How the audit log names a statement: the normalized text (literals replaced by $n) and its
 // libpg_query fingerprint, never the literals an agent sent. Computing them parses the text again, so
-// they are cached gateway-wide (bounded; a full cache starts over): by statement text, as agents repeat
-// their statements, and the fingerprint by normalized text, as statements that differ only in their
-// constants share it.
+// they are cached gateway-wide (bounded; a full cache starts over): by the statement's literal shape
+// (sql/literal_shape.h), as statements that differ only in plain constants normalize alike, or by its
+// exact text when it has none; and the fingerprint by normalized text.
 
 #include <array>
 #include <cstddef>
@@ -38,9 +38,9 @@ public:
     };
 
 private:
-    StatementIdentity compute(const std::string &sql);
+    StatementIdentity compute(const std::string &sql, std::string &normalized);
 
-    std::array<Shard<std::shared_ptr<const StatementIdentity>>, kShards> m_byText;
+    std::array<Shard<std::shared_ptr<const StatementIdentity>>, kShards> m_byText; ///< by shape ("S...") or text ("T...")
     std::array<Shard<std::string>, kShards> m_fingerprintByShape; ///< normalized text → fingerprint (hex)
     std::size_t m_capacityPerShard;
 };

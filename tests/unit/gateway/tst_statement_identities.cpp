@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // How the audit log names a statement: the normalized text keeps no literal an agent sent, statements
 // that differ only in their constants share one fingerprint (a password included), the same text always
-// gets the same identity, and text that does not parse is named by its size and SHA-256 only.
+// gets the same identity, statements of one literal shape share it only where libpg_query agrees with the
+// shape, and text that does not parse is named by its size and SHA-256 only.
 
 #include "gateway/session/statement_identities.h"
 
@@ -32,6 +33,23 @@ private slots:
         QCOMPARE(a->query, b->query);
         QVERIFY(a->fingerprint != other->fingerprint);
         QVERIFY(ids.lookup("SELECT abalance FROM pgbench_accounts WHERE aid = 1") == a); // the cached identity itself
+        // Statements of one literal shape share the identity, normalized once.
+        QVERIFY(ids.lookup("SELECT abalance FROM pgbench_accounts WHERE aid = 55555") == a);
+    }
+
+    // A shape libpg_query normalizes otherwise than the shape does (it keeps ORDER BY's position) is
+    // not shared: each statement of it is normalized on its own and keeps what tells them apart.
+    void shapesNormalizedOtherwiseAreNotShared()
+    {
+        StatementIdentities ids;
+        const auto first = ids.lookup("SELECT * FROM t ORDER BY 1 LIMIT 5");
+        const auto second = ids.lookup("SELECT * FROM t ORDER BY 2 LIMIT 7");
+        QCOMPARE(QString::fromStdString(first->query), QStringLiteral("SELECT * FROM t ORDER BY 1 LIMIT $1"));
+        QCOMPARE(QString::fromStdString(second->query), QStringLiteral("SELECT * FROM t ORDER BY 2 LIMIT $1"));
+        const auto typmod = ids.lookup("SELECT x::varchar(10) FROM t WHERE y = 'a'");
+        QCOMPARE(QString::fromStdString(ids.lookup("SELECT x::varchar(20) FROM t WHERE y = 'b'")->query),
+                 QStringLiteral("SELECT x::varchar(20) FROM t WHERE y = $1"));
+        QVERIFY(typmod->query.find("(10)") != std::string::npos);
     }
 
     void secretsChangeNothing()

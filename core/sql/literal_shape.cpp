@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sql/literal_shape.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace writ::sql {
+
+namespace {
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+bool isIdentifierPart(char c) { return isIdentifierStart(c) || isDigit(c) || c == '$'; }
+bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+class Scanner
+{
+public:
+    explicit Scanner(std::string_view sql) : m_sql(sql) {}
+
+    std::optional<LiteralShape> run()
+    {
+        m_shape.key = "S";
+        while (m_at < m_sql.size()) {
+            const char c = m_sql[m_at];
+            const char next = m_at + 1 < m_sql.size() ? m_sql[m_at + 1] : '\0';
+            bool ok = true;
+            if (c == '\0')
+                return std::nullopt;
+            if (c == '-' && next == '-')
+                lineComment();
+            else if (c == '/' && next == '*')
+                ok = blockComment();
+            else if (c == '"')
+                ok = quotedIdentifier();
+            else if (c == '\'')
+                ok = stringConstant();
+            else if (c == '$')
+                ok = parameter();
+            else if (isIdentifierStart(c))
+                identifier();
+            else if (isDigit(c) || (c == '.' && isDigit(next)))
+                ok = number();
+            else
+                ++m_at;
+            if (!ok)
+                return std::nullopt;
+        }
+        piece(m_sql.size());
+        return std::move(m_shape);
+    }
+
+private:
+    void lineComment()
+    {
+        while (m_at < m_sql.size() && m_sql[m_at] != '\n')
+            ++m_at;
+    }
+
+    bool blockComment() // nested, as PostgreSQL's are
+    {
+        int depth = 0;
+        while (m_at + 1 < m_sql.size()) {
+            if (m_sql[m_at] == '/' && m_sql[m_at + 1] == '*') {
+                ++depth;
+                m_at += 2;
+            } else if (m_sql[m_at] == '*' && m_sql[m_at + 1] == '/') {
+                m_at += 2;
+                if (--depth == 0)
+                    return true;
+            } else {
+                ++m_at;
+            }
+        }
+        return false;
+    }
+
+    bool quotedIdentifier()
+    {
+        for (++m_at; m_at < m_sql.size(); ++m_at)
+            if (m_sql[m_at] == '"') {
+                if (m_at + 1 < m_sql.size() && m_sql[m_at + 1] == '"') {
+                    ++m_at;
+                    continue;
+                }
+                ++m_at;
+                return true;
+            }
+        return false;
+    }
+
+    void identifier()
+    {
+        while (m_at < m_sql.size() && isIdentifierPart(m_sql[m_at]))
+            ++m_at;
+    }
+
+    /// $n is a parameter and stays; any other $ here starts a dollar-quoted string: no shape.
+    bool parameter()
+    {
+        std::size_t end = m_at + 1;
+        while (end < m_sql.size() && isDigit(m_sql[end]))
+            ++end;
+        if (end == m_at + 1 || (end < m_sql.size() && isIdentifierPart(m_sql[end])))
+            return false;
+        int n = 0;
+        const auto [ptr, ec] = std::from_chars(m_sql.data() + m_at + 1, m_sql.data() + end, n);
+        if (ec != std::errc())
+            return false;
+        m_shape.highestParameter = std::max(m_shape.highestParameter, n);
+        m_at = end;
+        return true;
+    }
+
+    /// A plain '...' string: no prefix letter (E, B, X, N, U&), no backslash (whose meaning depends on
+    /// standard_conforming_strings), not continued by another string.
+    bool stringConstant()
+    {
+        if (m_at > 0 && (isIdentifierPart(m_sql[m_at - 1]) || m_sql[m_at - 1] == '&'))
+            return false;
+        std::size_t end = m_at + 1;
+        for (;; ++end) {
+            if (end >= m_sql.size() || m_sql[end] == '\\')
+                return false;
+            if (m_sql[end] == '\'') {
+                if (end + 1 < m_sql.size() && m_sql[end + 1] == '\'') {
+                    ++end;
+                    continue;
+                }
+                break;
+            }
+        }
+        ++end;
+        std::size_t after = end;
+        while (after < m_sql.size() && isBlank(m_sql[after]))
+            ++after;
+        if (after < m_sql.size() && (m_sql[after] == '\'' || (after == end && isIdentifierPart(m_sql[after]))))
+            return false;
+        constant('s', end);
+        return true;
+    }
+
+    /// digits[.digits][e[+-]digits], standing alone: "1..5", "1e", "12abc" and "x.5" have no shape.
+    bool number()
+    {
+        if (m_at > 0 && (isIdentifierPart(m_sql[m_at - 1]) || m_sql[m_at - 1] == '.'))
+            return false;
+        std::size_t end = m_at;
+        while (end < m_sql.size() && isDigit(m_sql[end]))
+            ++end;
+        if (end < m_sql.size() && m_sql[end] == '.') {
+            ++end;
+            while (end < m_sql.size() && isDigit(m_sql[end]))
+                ++end;
+        }
+        if (end < m_sql.size() && (m_sql[end] == 'e' || m_sql[end] == 'E')) {
+            std::size_t exponent = end + 1;
+            if (exponent < m_sql.size() && (m_sql[exponent] == '+' || m_sql[exponent] == '-'))
+                ++exponent;
+            if (exponent < m_sql.size() && isDigit(m_sql[exponent])) {
+                end = exponent;
+                while (end < m_sql.size() && isDigit(m_sql[end]))
+                    ++end;
+            }
+        }
+        if (end < m_sql.size() && (isIdentifierPart(m_sql[end]) || m_sql[end] == '.'))
+            return false;
+        constant('n', end);
+        return true;
+    }
+
+    void constant(char kind, std::size_t end)
+    {
+        piece(m_at);
+        m_shape.key += '\0';
+        m_shape.key += kind;
+        m_at = end;
+        m_pieceStart = end;
+    }
+
+    void piece(std::size_t end)
+    {
+        const std::string_view text = m_sql.substr(m_pieceStart, end - m_pieceStart);
+        m_shape.key.append(text);
+        m_shape.between.emplace_back(text);
+    }
+
+    std::string_view m_sql;
+    std::size_t m_at = 0;
+    std::size_t m_pieceStart = 0;
+    LiteralShape m_shape;
+};
+
+} // namespace
+
+std::string LiteralShape::normalized() const
+{
+    std::string out;
+    int parameter = highestParameter;
+    for (std::size_t i = 0; i < between.size(); ++i) {
+        if (i > 0)
+            out += '$' + std::to_string(++parameter);
+        out += between[i];
+    }
+    return out;
+}
+
+std::optional<LiteralShape> literalShape(std::string_view sql)
+{
+    return Scanner(sql).run();
+}
+
+} // namespace writ::sql
