@@ -20,13 +20,15 @@ public:
 
     std::optional<LiteralShape> run()
     {
-        m_shape.key = "S";
+        // A NUL anywhere, even in a comment, could pass for a cut-out constant in the key.
+        if (m_sql.find('\0') != std::string_view::npos)
+            return std::nullopt;
+        m_shape.key.reserve(m_sql.size() + 8);
+        m_shape.key.push_back('S');
         while (m_at < m_sql.size()) {
             const char c = m_sql[m_at];
             const char next = m_at + 1 < m_sql.size() ? m_sql[m_at + 1] : '\0';
             bool ok = true;
-            if (c == '\0')
-                return std::nullopt;
             if (c == '-' && next == '-')
                 lineComment();
             else if (c == '/' && next == '*')
@@ -174,16 +176,12 @@ private:
         piece(m_at);
         m_shape.key += '\0';
         m_shape.key += kind;
+        ++m_shape.constants;
         m_at = end;
         m_pieceStart = end;
     }
 
-    void piece(std::size_t end)
-    {
-        const std::string_view text = m_sql.substr(m_pieceStart, end - m_pieceStart);
-        m_shape.key.append(text);
-        m_shape.between.emplace_back(text);
-    }
+    void piece(std::size_t end) { m_shape.key.append(m_sql.substr(m_pieceStart, end - m_pieceStart)); }
 
     std::string_view m_sql;
     std::size_t m_at = 0;
@@ -196,11 +194,15 @@ private:
 std::string LiteralShape::normalized() const
 {
     std::string out;
+    out.reserve(key.size() + 8);
     int parameter = highestParameter;
-    for (std::size_t i = 0; i < between.size(); ++i) {
-        if (i > 0)
+    for (std::size_t i = 1; i < key.size(); ++i) {
+        if (key[i] == '\0') {
             out += '$' + std::to_string(++parameter);
-        out += between[i];
+            ++i; // the constant's kind
+        } else {
+            out += key[i];
+        }
     }
     return out;
 }

@@ -14,15 +14,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace writ::sql {
 
 struct LiteralShape
 {
-    std::string key;                   ///< the text with each constant replaced by a NUL byte and its kind
-    std::vector<std::string> between;  ///< the text around the constants: constants + 1 pieces
-    int highestParameter = 0;          ///< the highest $n the text already uses
+    std::string key;          ///< "S", then the text with each constant replaced by a NUL byte and its kind
+    int constants = 0;        ///< how many constants were cut out
+    int highestParameter = 0; ///< the highest $n the text already uses
 
     /// The text with its constants replaced by $n, numbered after highestParameter, as
     /// libpg_query's normalization numbers them.

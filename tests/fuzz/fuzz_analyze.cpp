@@ -118,15 +118,25 @@ void checkShape(std::string_view input)
     const auto shape = sql::literalShape(input);
     if (!shape)
         return;
-    if (shape->between.empty() || shape->key.empty() || shape->key[0] != 'S')
-        broken("a literal shape without pieces", input);
+    if (shape->key.empty() || shape->key[0] != 'S')
+        broken("a literal shape key without its prefix", input);
     std::size_t at = 0;
-    for (const auto &piece : shape->between) {
+    int constants = 0;
+    std::string_view rest = std::string_view(shape->key).substr(1);
+    for (;;) {
+        const std::size_t cut = rest.find('\0');
+        const std::string_view piece = rest.substr(0, cut);
         const std::size_t found = input.find(piece, at);
         if (found == std::string_view::npos)
             broken("a literal shape piece that is not in the input, in order", input);
         at = found + piece.size();
+        if (cut == std::string_view::npos)
+            break;
+        ++constants;
+        rest = rest.substr(std::min(cut + 2, rest.size()));
     }
+    if (constants != shape->constants)
+        broken("a literal shape that miscounts its constants", input);
 }
 
 } // namespace

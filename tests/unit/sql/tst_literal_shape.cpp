@@ -82,7 +82,7 @@ private slots:
     {
         const auto s = literalShape("SELECT \"col'1\", t2.c3, $2 /* 'x' /* 5 */ 6 */ FROM t2 -- 'y' 7\nWHERE a = 'z'");
         QVERIFY(s);
-        QCOMPARE(s->between.size(), std::size_t(2)); // only 'z'
+        QCOMPARE(s->constants, 1); // only 'z'
         QCOMPARE(s->highestParameter, 2);
         QCOMPARE(s->normalized(), std::string("SELECT \"col'1\", t2.c3, $2 /* 'x' /* 5 */ 6 */ FROM t2 -- 'y' 7\nWHERE a = $3"));
     }
@@ -106,6 +106,7 @@ private slots:
         QTest::newRow("unterminated comment") << QByteArray("SELECT 1 /* x");
         QTest::newRow("unterminated identifier") << QByteArray("SELECT \"abc");
         QTest::newRow("nul byte") << QByteArray("SELECT 1\0 OR 1", 14);
+        QTest::newRow("nul byte in a comment") << QByteArray("SELECT 1 /* \0n */", 17);
     }
     void otherConstantsHaveNoShape()
     {
