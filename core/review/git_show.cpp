@@ -145,7 +145,7 @@ std::optional<GitSource> parseGitSource(std::string_view argument, std::string &
     return s;
 }
 
-std::string gitShow(const GitSource &source, std::size_t maxBytes)
+std::string gitShow(const GitSource &source, std::size_t maxBytes, const std::string &workingDirectory)
 {
     const std::string object = source.revision + ":" + source.path;
     std::vector<std::string> args {"git", "--no-pager", "show", "--no-textconv", "--end-of-options", object};
@@ -167,12 +167,17 @@ std::string gitShow(const GitSource &source, std::size_t maxBytes)
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, outWrite.fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, errWrite.fd, STDERR_FILENO);
+    if (!workingDirectory.empty())
+        posix_spawn_file_actions_addchdir_np(&actions, workingDirectory.c_str());
     pid_t pid = 0;
     const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0)
+    if (spawned != 0) {
+        if (!workingDirectory.empty() && ::access(workingDirectory.c_str(), X_OK) != 0)
+            throw GitError("cannot run git in " + workingDirectory + ": " + std::strerror(errno));
         throw GitError(spawned == ENOENT ? std::string("cannot run git: it is not installed or not on PATH")
                                          : std::string("cannot run git: ") + std::strerror(spawned));
+    }
     outWrite.reset();
     errWrite.reset();
 

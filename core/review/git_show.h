@@ -2,7 +2,7 @@
 #pragma once
 
 // Reading a policy as it was at a git revision: `git:REV:path` on the command line becomes
-// `git show REV:path`, run without a shell in the current directory, with REV and path checked
+// `git show REV:path`, run without a shell in the current or a given directory, with REV and path checked
 // first so neither can be taken for an option or smuggle anything else to git.
 
 #include <cstddef>
@@ -37,9 +37,10 @@ bool isGitSource(std::string_view argument);
 /// control characters.
 std::optional<GitSource> parseGitSource(std::string_view argument, std::string &error);
 
-/// The file's content at that revision (`git --no-pager show --no-textconv --end-of-options REV:path`).
+/// The file's content at that revision (`git --no-pager show --no-textconv --end-of-options REV:path`),
+/// run in `workingDirectory` (the current directory when empty), where a "./" path resolves.
 /// Throws GitError with git's own message when it fails, or when the output is larger than
 /// `maxBytes` or is a directory listing.
-std::string gitShow(const GitSource &source, std::size_t maxBytes);
+std::string gitShow(const GitSource &source, std::size_t maxBytes, const std::string &workingDirectory = {});
 
 } // namespace writ::review

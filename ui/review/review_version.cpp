@@ -10,7 +10,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
-#include <QProcess>
 
 namespace writ::ui {
 
@@ -43,23 +42,12 @@ ReviewVersion versionFromGit(const QString &revision, const QString &path)
         v.error = QString::fromStdString(error);
         return v;
     }
-    // The same command as review::gitShow, in the file's directory so "./name" resolves there.
-    QProcess git;
-    git.setWorkingDirectory(file.absolutePath());
-    git.start(QStringLiteral("git"), {QStringLiteral("--no-pager"), QStringLiteral("show"), QStringLiteral("--no-textconv"),
-                                      QStringLiteral("--end-of-options"),
-                                      QString::fromStdString(source->revision + ":" + source->path)});
-    if (!git.waitForFinished(30000) || git.exitStatus() != QProcess::NormalExit || git.exitCode() != 0) {
-        const QString said = QString::fromUtf8(git.readAllStandardError()).trimmed();
-        v.error = QObject::tr("git show %1 failed: %2").arg(revision, said.isEmpty() ? git.errorString() : said);
-        return v;
+    try {
+        // In the file's directory, so "./name" resolves there whatever the studio's own directory is.
+        v.text = QString::fromStdString(review::gitShow(*source, policy::kMaxPolicyBytes, file.absolutePath().toStdString()));
+    } catch (const review::GitError &e) {
+        v.error = QString::fromStdString(e.what());
     }
-    const QByteArray out = git.readAllStandardOutput();
-    if (out.size() > qint64(policy::kMaxPolicyBytes)) {
-        v.error = QObject::tr("%1 at %2 is larger than a policy may be").arg(file.fileName(), revision);
-        return v;
-    }
-    v.text = QString::fromUtf8(out);
     return v;
 }
 

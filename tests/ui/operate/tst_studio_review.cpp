@@ -17,6 +17,7 @@
 #include "ui/review/review_colors.h"
 #include "ui/review/review_controller.h"
 #include "ui/review/review_document.h"
+#include "ui/review/review_version.h"
 #include "ui/simulate/simulator_dock.h"
 #include "ui/shell/main_window.h"
 
@@ -29,6 +30,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -233,6 +235,39 @@ private slots:
         QVERIFY2(cli.exitCode == 2, qPrintable(cli.err));
         QCOMPARE(writ::ui::test::readFile(file), cli.out);
         QVERIFY(cli.out.contains("**9 changes: 5 widen, 3 narrow, 1 neutral**"));
+    }
+
+    // Draft against a revision: git runs in the policy file's own repository, whatever directory the
+    // studio runs in (here the build directory, inside another repository).
+    void gitRevisionIsReadInTheFilesOwnRepository()
+    {
+        QTemporaryDir repo;
+        QVERIFY(repo.isValid());
+        const auto git = [&repo](const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(repo.path());
+            p.start(QStringLiteral("git"), QStringList{"-c", "user.name=Writ Test", "-c", "user.email=test@example.com"} + args);
+            return p.waitForFinished(30000) && p.exitCode() == 0;
+        };
+        const QString file = repo.filePath("policy.writ.yaml");
+        const QString committed = writ::ui::test::readFile(writ::ui::test::demoPolicyPath());
+        QVERIFY(git({"init", "-q"}));
+        QVERIFY(QFile::copy(writ::ui::test::demoPolicyPath(), file));
+        QVERIFY(git({"add", "policy.writ.yaml"}));
+        QVERIFY(git({"commit", "-q", "-m", "demo"}));
+        QFile::remove(file);
+        QVERIFY(QFile::copy(reviewData("sample.writ.yaml"), file));
+
+        const ReviewVersion head = versionFromGit(QStringLiteral("HEAD"), file);
+        QVERIFY2(head.ok(), qPrintable(head.error));
+        QCOMPARE(head.label, QStringLiteral("git:HEAD:policy.writ.yaml"));
+        QCOMPARE(head.text, committed);
+
+        const ReviewVersion missing = versionFromGit(QStringLiteral("no-such-branch"), file);
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error.contains(QStringLiteral("git show no-such-branch:./policy.writ.yaml failed")), qPrintable(missing.error));
+        const ReviewVersion unsafe = versionFromGit(QStringLiteral("--output=/tmp/x"), file);
+        QVERIFY2(unsafe.error.contains(QStringLiteral("starts with '-'")), qPrintable(unsafe.error));
     }
 
     void impactReplayFindsTheStatementsWhoseVerdictChanges()
