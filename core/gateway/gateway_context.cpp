@@ -148,17 +148,16 @@ bool GatewayContext::reloadPolicy()
     m_engine.store(std::make_shared<const decide::DecisionEngine>(policy, catalog, std::to_string(source->version)));
     {
         std::lock_guard infoLock(m_sourceMutex);
-        m_sourceSha256 = source->sha256;
-        m_sourcePublisher = source->publisher;
+        m_inForce = {source->version, source->sha256, source->publisher, source->text};
     }
     m_policyVersion.store(source->version);
     return true;
 }
 
-std::pair<std::string, std::string> GatewayContext::policyIdentity() const
+GatewayContext::PolicyInForce GatewayContext::policyInForce() const
 {
     std::lock_guard lock(m_sourceMutex);
-    return {m_sourceSha256, m_sourcePublisher};
+    return m_inForce;
 }
 
 } // namespace writ::gateway

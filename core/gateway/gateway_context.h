@@ -75,8 +75,13 @@ public:
     /// new version cannot be used; the old one then stays in force.
     bool reloadPolicy();
     long long policyVersion() const { return m_policyVersion.load(); }
-    /// sha256 and publisher of the policy in force.
-    std::pair<std::string, std::string> policyIdentity() const;
+    /// The policy in force, read together: its version, sha256, publisher (for a bundle) and YAML.
+    struct PolicyInForce
+    {
+        long long version = 0;
+        std::string sha256, publisher, text;
+    };
+    PolicyInForce policyInForce() const;
     bool bundlesRequired() const { return m_config.bundles.enabled; }
     /// Re-reads the key files `fresh` names (credentials.key_files, bundles.publisher_keys) and switches
     /// to them; what was in force stays when a file cannot be used (std::runtime_error says which).
@@ -102,7 +107,7 @@ private:
     std::mutex m_reloadMutex; ///< the poll, SIGHUP and NOTIFY may all ask at once
     std::atomic<std::shared_ptr<const identity::KeySet>> m_publisherKeys;
     mutable std::mutex m_sourceMutex;
-    std::string m_sourceSha256, m_sourcePublisher;
+    PolicyInForce m_inForce; ///< guarded by m_sourceMutex
 
     std::optional<PolicySource> newestSource();
 };

@@ -75,8 +75,8 @@ void ReviewController::reviewDraftAgainstGit(const QString &revision)
 
 void ReviewController::reviewDraftAgainstGateway()
 {
-    const QString url = m_gateway.url(), tokenFile = m_gateway.tokenFile(), conninfo = m_window.session()->conninfo();
-    readInBackground([url, tokenFile, conninfo] { return versionFromGateway(url, tokenFile, conninfo); }, draft());
+    const QString url = m_gateway.url(), tokenFile = m_gateway.tokenFile();
+    readInBackground([url, tokenFile] { return versionFromGateway(url, tokenFile); }, draft());
 }
 
 void ReviewController::readInBackground(std::function<ReviewVersion()> readOld, ReviewVersion newVersion)

@@ -4,7 +4,6 @@
 #include "ui/operate/gateway_client.h"
 
 #include "policy/policy_loader.h"
-#include "review/deployed_policy.h"
 #include "review/git_show.h"
 
 #include <QFile>
@@ -51,7 +50,7 @@ ReviewVersion versionFromGit(const QString &revision, const QString &path)
     return v;
 }
 
-ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile, const QString &conninfo)
+ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile)
 {
     ReviewVersion v;
     v.label = QObject::tr("gateway");
@@ -59,23 +58,19 @@ ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile, c
         v.error = QObject::tr("not connected to a gateway: use Gateway ▸ Connect to Gateway… first");
         return v;
     }
-    if (conninfo.isEmpty()) {
-        v.error = QObject::tr("connect the studio to the gateway's database first: the published policy is read from its deployments");
-        return v;
-    }
-    const AdminReply reply = GatewayClient::callBlocking(url, tokenFile, "GET", QStringLiteral("/v1/policy"));
+    const AdminReply reply = GatewayClient::callBlocking(url, tokenFile, "GET", QStringLiteral("/v1/policy?text=true"));
     if (!reply.ok()) {
         v.error = reply.error.isEmpty() ? QObject::tr("the gateway answered %1").arg(reply.status) : reply.error;
         return v;
     }
     const QJsonObject policy = reply.json().object();
-    v.label = QObject::tr("gateway v%1").arg(policy.value(QStringLiteral("version")).toInteger());
-    try {
-        v.text = QString::fromStdString(
-            review::deployedPolicyText(conninfo.toStdString(), policy.value(QStringLiteral("sha256")).toString().toStdString()));
-    } catch (const review::DeployedPolicyError &e) {
-        v.error = QString::fromStdString(e.what());
+    const QJsonValue text = policy.value(QStringLiteral("text"));
+    if (!text.isString()) {
+        v.error = QObject::tr("the gateway's answer to GET /v1/policy?text=true holds no policy text");
+        return v;
     }
+    v.label = QObject::tr("gateway v%1").arg(policy.value(QStringLiteral("version")).toInteger());
+    v.text = text.toString();
     return v;
 }
 

@@ -24,8 +24,7 @@ ReviewVersion versionFromFile(const QString &path);
 /// file's directory with the revision checked first (core/review/git_show.h's rules).
 ReviewVersion versionFromGit(const QString &revision, const QString &path);
 
-/// What the gateway at `url` enforces: GET /v1/policy gives its SHA-256, and the policy text is the
-/// deployment with that hash in the database at `conninfo` (the studio's connection).
-ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile, const QString &conninfo);
+/// What the gateway at `url` enforces, as its admin API serves it (GET /v1/policy?text=true).
+ReviewVersion versionFromGateway(const QString &url, const QString &tokenFile);
 
 } // namespace writ::ui

@@ -22,12 +22,16 @@ using nlohmann::json;
 using http::fail;
 using http::reply;
 
-json currentPolicy(GatewayContext &ctx)
+/// What the gateway enforces; with `withText` also the policy YAML itself (a review of a draft against
+/// the gateway then needs nothing but this API).
+json currentPolicy(GatewayContext &ctx, bool withText = false)
 {
-    const auto [sha256, publisher] = ctx.policyIdentity();
-    json out{{"version", ctx.policyVersion()}, {"source", ctx.bundlesRequired() ? "bundle" : "deployment"}, {"sha256", sha256}};
-    if (!publisher.empty())
-        out["publisher"] = publisher;
+    const auto inForce = ctx.policyInForce();
+    json out{{"version", inForce.version}, {"source", ctx.bundlesRequired() ? "bundle" : "deployment"}, {"sha256", inForce.sha256}};
+    if (!inForce.publisher.empty())
+        out["publisher"] = inForce.publisher;
+    if (withText)
+        out["text"] = inForce.text;
     return out;
 }
 
@@ -57,7 +61,9 @@ void switchNow(GatewayContext &ctx, httplib::Response &res, long long expected)
 
 void registerPolicyRoutes(httplib::Server &http, GatewayContext &ctx)
 {
-    http.Get("/v1/policy", [&ctx](const httplib::Request &, httplib::Response &res) { reply(res, 200, currentPolicy(ctx)); });
+    http.Get("/v1/policy", [&ctx](const httplib::Request &req, httplib::Response &res) {
+        reply(res, 200, currentPolicy(ctx, req.get_param_value("text") == "true"));
+    });
 
     http.Get("/v1/policy/versions", [&ctx](const httplib::Request &, httplib::Response &res) {
         try {

@@ -99,6 +99,22 @@ private slots:
         QVERIFY(text.contains(QRegularExpression("writ_gateway_sessions [1-9]")));
     }
 
+    // The policy in force is served only when asked for: what a review of a draft against the gateway
+    // compares with, byte for byte the deployment the gateway loaded.
+    void policyTextIsServedOnRequest()
+    {
+        const QJsonObject plain = call("GET", "/v1/policy").json().object();
+        QVERIFY(!plain.contains("text"));
+        const QJsonObject full = call("GET", "/v1/policy?text=true").json().object();
+        QCOMPARE(full.value("version").toInteger(), plain.value("version").toInteger());
+        QCOMPARE(full.value("sha256").toString(), plain.value("sha256").toString());
+        Session owner(m_gw.dsn);
+        const SqlResult deployed = owner.exec(QStringLiteral("SELECT policy FROM writ.deployment WHERE version = %1").arg(full.value("version").toInteger()));
+        QVERIFY2(deployed.ok && deployed.count() == 1, deployed.describe());
+        QVERIFY(!full.value("text").toString().isEmpty());
+        QCOMPARE(full.value("text").toString(), deployed.value());
+    }
+
     void sessionsAreListedAndCanBeKilled()
     {
         const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=7"});

@@ -24,10 +24,12 @@
 #include "ui/operate/publish_settings.h"
 #include "ui/operate/sessions_dock.h"
 #include "ui/operate/tasks_dock.h"
+#include "ui/review/review_version.h"
 #include "ui/shell/main_window.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QMenu>
 #include <QMenuBar>
@@ -220,6 +222,21 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_ops->history()->activeVersion(), 2, 10000);
         QCOMPARE(m_ops->history()->table()->rowCount(), 2);
         sheet->close();
+    }
+
+    // Reviewing the draft against the gateway reads the policy it enforces from the admin API alone:
+    // the bundle just published, whose text hashes to the SHA-256 the gateway reports.
+    void reviewAgainstTheGatewayReadsWhatItEnforces()
+    {
+        const ReviewVersion enforced = versionFromGateway(gatewayUrl(), m_gw.path("admin.token"));
+        QVERIFY2(enforced.ok(), qPrintable(enforced.error));
+        QCOMPARE(enforced.label, QStringLiteral("gateway v%1").arg(policyVersion()));
+        const QString sha256 = call("GET", "/v1/policy").json().object().value("sha256").toString();
+        QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(enforced.text.toUtf8(), QCryptographicHash::Sha256).toHex()), sha256);
+        QVERIFY(enforced.text.contains(QStringLiteral("support-summarizer")));
+
+        const ReviewVersion wrongToken = versionFromGateway(gatewayUrl(), m_gw.path("publisher/jwks.json"));
+        QVERIFY(!wrongToken.ok());
     }
 
     void aFailedPushRollsTheFloorBack()
