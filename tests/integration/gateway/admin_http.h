@@ -65,4 +65,25 @@ inline void writeTokenFile(const QString &path, const QByteArray &content)
     f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
 
+/// Starts `gw` as a gateway that enforces only signed bundles: a publisher key (kid pub1) is generated in
+/// gw.path("publisher"), the demo policy is published as bundle 1 before launch (such a gateway will not
+/// start without one), and the admin API listens on a free port with `token`. Returns that port, 0 when
+/// the gateway did not come up (gw.log() says why).
+inline int startBundleGateway(GatewayFixture &gw, const QByteArray &token)
+{
+    writeTokenFile(gw.path("admin.token"), token);
+    const auto keys = runWrit({"keys", "generate", "--out", gw.path("publisher"), "--alg", "EdDSA", "--kid", "pub1"});
+    if (keys.exitCode != 0)
+        qFatal("cannot generate the publisher key: %s", floortest::cliText(keys).constData());
+    gw.beforeLaunch = [&gw] {
+        const auto first = runWrit({"publish", floortest::demoPolicy(), "--db", gw.dsn, "--publisher-key",
+                                    gw.path("publisher/pub1.private.pem"), "--yes"});
+        if (first.exitCode != 0)
+            qFatal("first publish failed: %s", floortest::cliText(first).constData());
+    };
+    gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\nbundles: { publisher_keys: [%2] }\n")
+                 .arg(gw.path("admin.token"), gw.path("publisher/jwks.json")));
+    return waitForAdminPort(gw);
+}
+
 } // namespace gatewaytest

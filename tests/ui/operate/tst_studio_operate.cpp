@@ -139,21 +139,10 @@ private slots:
     void initTestCase()
     {
         writ::ui::test::isolateSettings();
-        writeTokenFile(m_gw.path("admin.token"), kAdminToken);
-        const auto keys = runWrit({"keys", "generate", "--out", m_gw.path("publisher"), "--alg", "EdDSA", "--kid", "pub1"});
-        QVERIFY2(keys.exitCode == 0, floortest::cliText(keys).constData());
-        // Same kid, another key: the gateway must refuse what it signs.
+        // Same kid as the gateway's publisher key, another key: the gateway must refuse what it signs.
         const auto foreign = runWrit({"keys", "generate", "--out", m_gw.path("foreign"), "--alg", "EdDSA", "--kid", "pub1"});
         QVERIFY2(foreign.exitCode == 0, floortest::cliText(foreign).constData());
-        m_gw.beforeLaunch = [this] {
-            const auto first = runWrit({"publish", floortest::demoPolicy(), "--db", m_gw.dsn, "--publisher-key",
-                                        m_gw.path("publisher/pub1.private.pem"), "--yes"});
-            if (first.exitCode != 0)
-                qFatal("first publish failed: %s", floortest::cliText(first).constData());
-        };
-        m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\nbundles: { publisher_keys: [%2] }\n")
-                       .arg(m_gw.path("admin.token"), m_gw.path("publisher/jwks.json")));
-        m_adminPort = waitForAdminPort(m_gw);
+        m_adminPort = startBundleGateway(m_gw, kAdminToken);
         QVERIFY2(m_adminPort > 0, qPrintable(m_gw.log()));
         QCOMPARE(policyVersion(), 1);
 
