@@ -458,10 +458,50 @@ private slots:
         QVERIFY(CommandPalette::score(QStringLiteral("public.customers"), QStringLiteral("xyz")) < 0);
     }
 
+    // Cards stay where the user put them: the next time the canvas opens, in this run or the next.
+    void movedCardsKeepTheirPlace()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString copy = dir.filePath(QStringLiteral("layout.writ.yaml"));
+        QVERIFY(QFile::copy(test::demoPolicyPath(), copy));
+        const auto open = [&] {
+            m_window = std::make_unique<MainWindow>();
+            m_window->setInteractive(false);
+            if (!m_window->openPolicy(copy) || !m_window->openSnapshot(test::demoSnapshotPath()))
+                return static_cast<ScopeCanvasView *>(nullptr);
+            m_window->show();
+            m_canvas = m_window->openScopeCanvas(kAgent, kTask);
+            return m_canvas ? m_canvas->view() : nullptr;
+        };
+        ScopeCanvasView *view = open();
+        QVERIFY(view);
+        RelationCardItem *customers = view->card(QStringLiteral("public.customers"));
+        const QPointF moved = customers->pos() + QPointF(240, 160);
+        customers->setPos(moved);
+        const QPointF tickets = view->card(QStringLiteral("public.tickets"))->pos();
+        m_window.reset(); // closed right after the move: the layout is still saved
+
+        view = open();
+        QVERIFY(view);
+        QCOMPARE(view->card(QStringLiteral("public.customers"))->pos(), moved);
+        QCOMPARE(view->card(QStringLiteral("public.tickets"))->pos(), tickets);
+
+        // Another policy file has its own layout.
+        m_window.reset();
+        m_window = std::make_unique<MainWindow>();
+        m_window->setInteractive(false);
+        QVERIFY(m_window->openPolicy(test::demoPolicyPath()));
+        QVERIFY(m_window->openSnapshot(test::demoSnapshotPath()));
+        m_canvas = m_window->openScopeCanvas(kAgent, kTask);
+        QVERIFY(m_canvas->view()->card(QStringLiteral("public.customers"))->pos() != moved);
+    }
+
 private:
     std::unique_ptr<MainWindow> m_window;
     ScopeCanvas *m_canvas = nullptr;
     QString m_original;
+
 };
 
 QTEST_MAIN(TestScopeCanvas)

@@ -2,6 +2,7 @@
 #include "ui/canvas/scope_canvas_view.h"
 
 #include "ui/canvas/canvas_colors.h"
+#include "ui/canvas/card_layout.h"
 #include "ui/canvas/relation_card_item.h"
 #include "ui/canvas/task_node_item.h"
 #include "ui/catalog/sensitivity.h"
@@ -19,6 +20,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMimeData>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -107,10 +109,25 @@ ScopeCanvasView::ScopeCanvasView(PolicyDocument *document, QString agent, QStrin
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     connect(scene(), &QGraphicsScene::selectionChanged, this, [this] { emit relationSelected(selectedRelation()); });
     connect(m_document, &PolicyDocument::diagnosticsChanged, this, &ScopeCanvasView::sync);
+    m_positions = canvas::loadCardLayout(m_document->filePath(), m_agent, m_task);
+    m_layoutSave = new QTimer(this);
+    m_layoutSave->setSingleShot(true);
+    m_layoutSave->setInterval(400);
+    connect(m_layoutSave, &QTimer::timeout, this, &ScopeCanvasView::saveLayout);
     sync();
 }
 
-ScopeCanvasView::~ScopeCanvasView() = default;
+ScopeCanvasView::~ScopeCanvasView()
+{
+    if (m_layoutSave->isActive())
+        saveLayout();
+}
+
+void ScopeCanvasView::saveLayout()
+{
+    m_layoutSave->stop();
+    canvas::saveCardLayout(m_layoutPath, m_agent, m_task, m_positions);
+}
 
 void ScopeCanvasView::setCatalog(std::shared_ptr<const catalog::Catalog> catalog)
 {
@@ -327,6 +344,8 @@ RelationCardItem *ScopeCanvasView::placeCard(const RelationCardItem::Content &co
     item->setMovedCallback([this, item] {
         m_positions.insert(item->relation(), item->pos());
         updateEdges();
+        m_layoutPath = m_document->filePath(); // read now: the document may be gone when the view is
+        m_layoutSave->start();
     });
     return item;
 }

@@ -23,6 +23,7 @@ class QGraphicsPathItem;
 class QGraphicsSimpleTextItem;
 class QMenu;
 class QMimeData;
+class QTimer;
 
 namespace writ::catalog {
 struct Catalog;
@@ -111,6 +112,7 @@ private:
     RelationCardItem::Content cardContent(const policy::Scope &scope, const SensitivityIndex &sensitivity) const;
     RelationCardItem *placeCard(const RelationCardItem::Content &content);
     void rebuildEdges();
+    void saveLayout();
     void updateEdges();
     QPointF slotPosition(int slot) const;
     const catalog::Relation *catalogRelation(const QString &relation) const;
@@ -127,7 +129,9 @@ private:
     QHash<QString, RelationCardItem *> m_cards;
     QHash<QString, RelationCardItem *> m_ghosts; ///< relations only the reviewed old version has in scope
     ReviewMarks m_marks;
-    QHash<QString, QPointF> m_positions; ///< where each relation's card sits, kept across edits
+    QHash<QString, QPointF> m_positions; ///< where each relation's card sits, kept across edits and runs
+    QTimer *m_layoutSave = nullptr;      ///< a moved card is saved once the dragging stops
+    QString m_layoutPath;                ///< the policy file the layout is saved for
     std::vector<Edge> m_edges;
     QString m_message;
     bool m_fitted = false;
