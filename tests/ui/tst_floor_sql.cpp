@@ -4,12 +4,16 @@
 #include "ui_test_support.h"
 
 #include "ui/canvas/blast_radius_bar.h"
+#include "ui/canvas/relation_card_item.h"
 #include "ui/canvas/row_estimator.h"
 #include "ui/canvas/scope_canvas.h"
+#include "ui/canvas/scope_canvas_view.h"
 #include "ui/document/policy_document.h"
 #include "ui/sqleditor/floor_sql.h"
 #include "ui/sqleditor/floor_sql_view.h"
 
+#include <QRegularExpression>
+#include <cmath>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -107,6 +111,19 @@ private slots:
         // tickets alone hold about 40,000 rows, messages 240,000; one customer has a handful.
         QVERIFY2(*rows < 5000, qPrintable(canvas.blastRadius()->summary()));
         QVERIFY(canvas.blastRadius()->summary().contains(QStringLiteral("for one task, by the planner")));
+        // Each card shows its own share, and the shares add up to the bar's total.
+        double sum = 0;
+        for (const QString &relation : canvas.view()->relations()) {
+            const QString text = canvas.view()->card(relation)->content().rowsText;
+            const auto m = QRegularExpression(QStringLiteral("^≈([\\d,.\\s\\x{202f}\\x{a0}]+) rows one task reaches \\(planner\\)$")).match(text);
+            QVERIFY2(m.hasMatch(), qPrintable(relation + ": " + text));
+            sum += QLocale().toDouble(m.captured(1).trimmed());
+        }
+        QVERIFY2(std::abs(sum - *rows) <= canvas.view()->relations().size(), qPrintable(QString::number(sum) + " vs " + QString::number(*rows)));
+        // Without a database the cards show the tables' sizes again.
+        canvas.setCatalog(catalog, QString());
+        const auto ticketsRows = [&canvas] { return canvas.view()->card(QStringLiteral("public.tickets"))->content().rowsText; };
+        QTRY_VERIFY2_WITH_TIMEOUT(!ticketsRows().contains(QStringLiteral("planner")), qPrintable(ticketsRows()), 3000);
     }
 
     void planRunsAgainstTheDemoDatabaseInTheBackground()

@@ -72,7 +72,13 @@ ScopeCanvas::ScopeCanvas(PolicyDocument *document, const QString &agent, const Q
             estimateRows();
             return;
         }
-        m_bar->setPlannerRows(m_estimate->result().total());
+        const TaskRowEstimate estimate = m_estimate->result();
+        m_bar->setPlannerRows(estimate.total());
+        QHash<QString, double> perRelation;
+        for (const ScopeRowEstimate &scope : estimate.scopes)
+            if (scope.rows)
+                perRelation.insert(QString::fromStdString(scope.relation), *scope.rows);
+        m_view->setPlannerRows(perRelation);
         emit rowsEstimated();
     });
     refresh();
@@ -218,10 +224,12 @@ void ScopeCanvas::refresh()
                                     : tr("The policy text has errors: the canvas shows the last valid version and takes no edits "
                                          "until they are fixed (see Problems)."));
     m_bar->setRadius(review::blastRadius(policy, *task, *agent, m_catalog.get()));
-    if (m_conninfo.isEmpty())
+    if (m_conninfo.isEmpty()) {
         m_bar->setPlannerRows(std::nullopt);
-    else
+        m_view->setPlannerRows({}); // the catalog's table sizes again
+    } else {
         m_estimateDelay->start();
+    }
     showSelected();
 }
 

@@ -123,6 +123,14 @@ ScopeCanvasView::~ScopeCanvasView()
         saveLayout();
 }
 
+void ScopeCanvasView::setPlannerRows(const QHash<QString, double> &rows)
+{
+    if (rows == m_plannerRows)
+        return;
+    m_plannerRows = rows;
+    sync();
+}
+
 void ScopeCanvasView::saveLayout()
 {
     m_layoutSave->stop();
@@ -321,7 +329,9 @@ RelationCardItem::Content ScopeCanvasView::cardContent(const policy::Scope &scop
         if (!rel || !rel->findColumn(c))
             content.chips << chipFor(c);
     }
-    if (rel && rel->reltuples >= 0)
+    if (const auto planned = m_plannerRows.constFind(content.relation); planned != m_plannerRows.constEnd())
+        content.rowsText = tr("≈%1 rows one task reaches (planner)").arg(QLocale().toString(qint64(std::llround(*planned))));
+    else if (rel && rel->reltuples >= 0)
         content.rowsText = scope.rows ? tr("≈%1 rows before the row filter").arg(QLocale().toString(qint64(rel->reltuples)))
                                       : tr("≈%1 rows, all reachable").arg(QLocale().toString(qint64(rel->reltuples)));
     return content;

@@ -65,6 +65,9 @@ public:
 
     /// Draws what a review changes over the drawing, until cleared; the marks follow later edits of
     /// the policy by relation and column name.
+    /// The planner's rows one task reaches in each relation (from the row estimator); each card shows
+    /// its own. Empty: the cards show the table's size from the catalog.
+    void setPlannerRows(const QHash<QString, double> &rows);
     void setReviewMarks(const ReviewMarks &marks);
     void clearReviewMarks();
     const ReviewMarks &reviewMarks() const { return m_marks; }
@@ -130,6 +133,7 @@ private:
     QHash<QString, RelationCardItem *> m_ghosts; ///< relations only the reviewed old version has in scope
     ReviewMarks m_marks;
     QHash<QString, QPointF> m_positions; ///< where each relation's card sits, kept across edits and runs
+    QHash<QString, double> m_plannerRows; ///< the planner's estimate per relation, when connected
     QTimer *m_layoutSave = nullptr;      ///< a moved card is saved once the dragging stops
     QString m_layoutPath;                ///< the policy file the layout is saved for
     std::vector<Edge> m_edges;
