@@ -16,6 +16,9 @@ std::uint32_t readLength(const std::uint8_t *p)
 
 bool isPrintableTag(char c) { return c >= 0x20 && c < 0x7f; }
 
+/// What an idle connection's buffer keeps after a large message went through.
+constexpr std::size_t kKeptBuffer = 64 * 1024;
+
 } // namespace
 
 std::size_t FrameDecoder::stillNeeded() const
@@ -47,6 +50,10 @@ std::span<std::uint8_t> FrameDecoder::prepare(std::size_t minimum)
     // long-lived session reuses one buffer instead of growing it.
     if (m_read == m_end) {
         m_read = m_end = 0;
+        if (m_buffer.size() > kKeptBuffer && minimum <= kKeptBuffer) { // after a large message: give the memory back
+            m_buffer.resize(kKeptBuffer);
+            m_buffer.shrink_to_fit();
+        }
     } else if (m_read > 0 && (m_read > 64 * 1024 || m_buffer.size() - m_end < minimum)) {
         std::copy(m_buffer.begin() + static_cast<std::ptrdiff_t>(m_read), m_buffer.begin() + static_cast<std::ptrdiff_t>(m_end),
                   m_buffer.begin());

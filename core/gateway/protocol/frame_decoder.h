@@ -54,6 +54,8 @@ public:
 
     const std::string &error() const { return m_error; }
     std::size_t buffered() const { return m_end - m_read; }
+    /// Memory the buffer holds (what an idle connection costs).
+    std::size_t heldBytes() const { return m_buffer.capacity(); }
 
     /// Bytes received but not yet framed (e.g. a client that pipelined data after SSLRequest).
     std::span<const std::uint8_t> pending() const { return {m_buffer.data() + m_read, m_end - m_read}; }

@@ -383,7 +383,9 @@ struct ClientSession::Impl
             upstream = ctx.upstreamPool().take(task.id);
             if (upstream) {
                 const auto here = co_await asio::this_coro::executor;
-                upstream->stream->moveTo(here); // a TLS link stays where it is, usable, one thread hop per read
+                // A TLS link stays where it is, usable at one thread hop per read; a failed move closed it.
+                if (!upstream->stream->moveTo(here) && !upstream->stream->isOpen())
+                    upstream.reset();
             }
             if (!upstream)
                 upstream = co_await connectUpstream(ctx.config().upstream, login, upstreamTls);

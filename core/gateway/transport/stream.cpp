@@ -5,6 +5,8 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include <unistd.h>
+
 namespace writ::gateway {
 
 asio::awaitable<void> Stream::acceptTls(asio::ssl::context &context)
@@ -50,7 +52,14 @@ bool Stream::moveTo(const asio::any_io_executor &executor)
     const auto handle = m_socket.release(ec); // deregisters from the old thread's reactor, keeps the descriptor
     if (ec)
         return false;
-    m_socket = asio::ip::tcp::socket(executor, protocol, handle);
+    asio::ip::tcp::socket moved(executor);
+    moved.assign(protocol, handle, ec);
+    if (ec) {
+        ::close(handle);
+        m_socket.close(ec);
+        return false; // closed: the caller connects anew
+    }
+    m_socket = std::move(moved);
     return true;
 }
 

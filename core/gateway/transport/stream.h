@@ -28,7 +28,8 @@ public:
 
     /// Moves a plain connection to `executor`'s I/O thread, so that a session relays it on its own
     /// thread instead of waking another one for every read. Only between uses (nothing pending) and
-    /// only without TLS, whose engine keeps timers on the thread it started on: false when it stays.
+    /// only without TLS, whose engine keeps timers on the thread it started on: false when it stays
+    /// (still usable) or when the move failed (then closed).
     bool moveTo(const asio::any_io_executor &executor);
 
     /// Closes at once; pending reads and writes fail. Safe to call more than once.

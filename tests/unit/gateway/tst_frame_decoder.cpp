@@ -187,6 +187,18 @@ private slots:
         QVERIFY(waiting.prepare(16).size() >= 20001);
     }
 
+    void aLargeMessageDoesNotStayInMemory()
+    {
+        std::vector<std::uint8_t> stream;
+        encodeQuery(stream, std::string(1024 * 1024, 'x'));
+        FrameDecoder d(FrameDecoder::Phase::Messages);
+        d.feed(stream);
+        QCOMPARE(drain(d).size(), std::size_t(1));
+        QVERIFY(d.heldBytes() > 1024 * 1024);
+        QVERIFY(d.prepare(8192).size() >= 8192);
+        QVERIFY2(d.heldBytes() <= 64 * 1024, std::to_string(d.heldBytes()).c_str());
+    }
+
     void hostileHeaderGetsNoRoom()
     {
         FrameDecoder d(FrameDecoder::Phase::Messages);
