@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sql/literal_shape.h"
 
+#include "sql/sql_lexing.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -9,8 +11,8 @@ namespace writ::sql {
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isIdentifierStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
-bool isIdentifierPart(char c) { return isIdentifierStart(c) || isDigit(c) || c == '$'; }
+bool isIdentifierStart(char c) { return detail::isIdentifierStart(static_cast<unsigned char>(c)); }
+bool isIdentifierPart(char c) { return detail::isIdentifierPart(static_cast<unsigned char>(c)); }
 bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 class Scanner
@@ -53,42 +55,19 @@ public:
     }
 
 private:
-    void lineComment()
-    {
-        while (m_at < m_sql.size() && m_sql[m_at] != '\n')
-            ++m_at;
-    }
+    void lineComment() { m_at = detail::endOfLineComment(m_sql, m_at); }
 
-    bool blockComment() // nested, as PostgreSQL's are
-    {
-        int depth = 0;
-        while (m_at + 1 < m_sql.size()) {
-            if (m_sql[m_at] == '/' && m_sql[m_at + 1] == '*') {
-                ++depth;
-                m_at += 2;
-            } else if (m_sql[m_at] == '*' && m_sql[m_at + 1] == '/') {
-                m_at += 2;
-                if (--depth == 0)
-                    return true;
-            } else {
-                ++m_at;
-            }
-        }
-        return false;
-    }
+    bool blockComment() { return skipTo(detail::endOfBlockComment(m_sql, m_at)); }
 
-    bool quotedIdentifier()
+    bool quotedIdentifier() { return skipTo(detail::endOfQuoted(m_sql, m_at + 1, '"')); }
+
+    /// Past a token that ends at `end`; false when it does not end (unterminated).
+    bool skipTo(std::size_t end)
     {
-        for (++m_at; m_at < m_sql.size(); ++m_at)
-            if (m_sql[m_at] == '"') {
-                if (m_at + 1 < m_sql.size() && m_sql[m_at + 1] == '"') {
-                    ++m_at;
-                    continue;
-                }
-                ++m_at;
-                return true;
-            }
-        return false;
+        if (end == std::string_view::npos)
+            return false;
+        m_at = end;
+        return true;
     }
 
     void identifier()
@@ -120,19 +99,9 @@ private:
     {
         if (m_at > 0 && (isIdentifierPart(m_sql[m_at - 1]) || m_sql[m_at - 1] == '&'))
             return false;
-        std::size_t end = m_at + 1;
-        for (;; ++end) {
-            if (end >= m_sql.size() || m_sql[end] == '\\')
-                return false;
-            if (m_sql[end] == '\'') {
-                if (end + 1 < m_sql.size() && m_sql[end + 1] == '\'') {
-                    ++end;
-                    continue;
-                }
-                break;
-            }
-        }
-        ++end;
+        const std::size_t end = detail::endOfQuoted(m_sql, m_at + 1, '\'');
+        if (end == std::string_view::npos || m_sql.substr(m_at, end - m_at).find('\\') != std::string_view::npos)
+            return false;
         std::size_t after = end;
         while (after < m_sql.size() && isBlank(m_sql[after]))
             ++after;

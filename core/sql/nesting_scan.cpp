@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sql/nesting_scan.h"
 
+#include "sql/sql_lexing.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -112,16 +114,6 @@ Word classify(const char *p, std::size_t n)
     return it != kKeywords.end() && it->word == w ? it->kind : Word::Other;
 }
 
-bool identStart(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-}
-
-bool identCont(unsigned char c)
-{
-    return identStart(c) || (c >= '0' && c <= '9') || c == '$';
-}
-
 bool opChar(unsigned char c)
 {
     switch (c) {
@@ -190,20 +182,17 @@ private:
 
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
             return i + 1;
-        if (c == '-' && next(i + 1) == '-') {
-            while (i < n && m_s[i] != '\n' && m_s[i] != '\r')
-                ++i;
-            return i;
-        }
+        if (c == '-' && next(i + 1) == '-')
+            return endOfLineComment(m_s, i);
         if (c == '/' && next(i + 1) == '*')
-            return skipBlockComment(i);
+            return std::min(endOfBlockComment(m_s, i), n);
         if (c == '\'') {
             word(Word::Other);
             return skipString(i + 1, false);
         }
         if (c == '"') {
             word(Word::Other);
-            return skipQuoted(i + 1, '"');
+            return std::min(endOfQuoted(m_s, i + 1, '"'), n);
         }
         if (c == '$') {
             if (next(i + 1) >= '0' && next(i + 1) <= '9') {
@@ -220,9 +209,9 @@ private:
             punctuation();
             return i + 1;
         }
-        if (identStart(c)) {
+        if (isIdentifierStart(c)) {
             std::size_t j = i + 1;
-            while (j < n && identCont(static_cast<unsigned char>(m_s[j])))
+            while (j < n && isIdentifierPart(static_cast<unsigned char>(m_s[j])))
                 ++j;
             if (j == i + 1 && (c == 'e' || c == 'E') && next(j) == '\'') {
                 word(Word::Other);
@@ -234,7 +223,7 @@ private:
         }
         if ((c >= '0' && c <= '9') || (c == '.' && next(i + 1) >= '0' && next(i + 1) <= '9')) {
             std::size_t j = i + 1;
-            while (j < n && (identCont(static_cast<unsigned char>(m_s[j])) || m_s[j] == '.'))
+            while (j < n && (isIdentifierPart(static_cast<unsigned char>(m_s[j])) || m_s[j] == '.'))
                 ++j;
             word(Word::Other);
             return j;
@@ -402,25 +391,6 @@ private:
         note();
     }
 
-    std::size_t skipBlockComment(std::size_t i)
-    {
-        const std::size_t n = m_s.size();
-        int depth = 0;
-        while (i < n) {
-            if (m_s[i] == '/' && i + 1 < n && m_s[i + 1] == '*') {
-                ++depth;
-                i += 2;
-            } else if (m_s[i] == '*' && i + 1 < n && m_s[i + 1] == '/') {
-                i += 2;
-                if (--depth == 0)
-                    return i;
-            } else {
-                ++i;
-            }
-        }
-        return n;
-    }
-
     /// From just after the opening quote to just after the closing one ('' is a quote inside;
     /// in E'' strings a backslash escapes the next byte).
     std::size_t skipString(std::size_t i, bool backslashEscapes)
@@ -444,30 +414,14 @@ private:
         return n;
     }
 
-    std::size_t skipQuoted(std::size_t i, char quote)
-    {
-        const std::size_t n = m_s.size();
-        while (i < n) {
-            if (m_s[i] == quote) {
-                if (i + 1 < n && m_s[i + 1] == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            ++i;
-        }
-        return n;
-    }
-
     /// $tag$ ... $tag$; returns `i` unchanged when no dollar quote starts here.
     std::size_t skipDollarQuote(std::size_t i)
     {
         const std::size_t n = m_s.size();
         std::size_t j = i + 1;
-        if (j < n && identStart(static_cast<unsigned char>(m_s[j]))) {
+        if (j < n && isIdentifierStart(static_cast<unsigned char>(m_s[j]))) {
             ++j;
-            while (j < n && identCont(static_cast<unsigned char>(m_s[j])) && m_s[j] != '$')
+            while (j < n && isIdentifierPart(static_cast<unsigned char>(m_s[j])) && m_s[j] != '$')
                 ++j;
         }
         if (j >= n || m_s[j] != '$')

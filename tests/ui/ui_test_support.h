@@ -8,9 +8,12 @@
 #include "catalog/catalog_json.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QStandardPaths>
 #include <QString>
+#include <QTest>
+#include <QWidget>
 
 #include <memory>
 
@@ -46,6 +49,16 @@ inline void isolateSettings()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("WritTests"));
     QCoreApplication::setApplicationName(QStringLiteral("writ-studio-tests"));
+}
+
+/// With WRIT_OPERATE_SCREENSHOTS=DIR, saves `widget` as DIR/name (the documentation's screenshots).
+inline void screenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("WRIT_OPERATE_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
 }
 
 } // namespace writ::ui::test

@@ -14,10 +14,10 @@ struct CliResult
     QString err;
 };
 
-inline CliResult runWrit(const QStringList &args, int timeoutMs = 60000)
+/// Waits for a started process and collects its exit code and output; kills it after `timeoutMs`
+/// (exit code -1, "timed out"). A crash is exit code -2.
+inline CliResult finishProcess(QProcess &p, int timeoutMs = 60000)
 {
-    QProcess p;
-    p.start(QStringLiteral(WRIT_CLI), args);
     CliResult r;
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
@@ -25,10 +25,17 @@ inline CliResult runWrit(const QStringList &args, int timeoutMs = 60000)
         r.err = QStringLiteral("timed out");
         return r;
     }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2; // -2: crashed
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+inline CliResult runWrit(const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(QStringLiteral(WRIT_CLI), args);
+    return finishProcess(p, timeoutMs);
 }
 
 /// A DSN the test script exports; missing means the sandbox is not running, which is a failure, not a skip.

@@ -33,17 +33,7 @@ inline CliResult runTool(const QString &program, const QStringList &args, const 
     env.insert("PGCONNECT_TIMEOUT", "10");
     p.setProcessEnvironment(env);
     p.start(program, args);
-    CliResult r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p, timeoutMs);
 }
 
 /// The approval id in a gateway refusal ("... (approval id ap_...)"), "" when there is none.

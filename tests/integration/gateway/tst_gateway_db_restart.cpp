@@ -36,17 +36,7 @@ private:
         env.insert("WRIT_PG_MAX_CONNECTIONS", "60");
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(WRIT_SOURCE_DIR "/scripts/pg-sandbox"), args);
-        CliResult r;
-        if (!p.waitForFinished(180000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = QStringLiteral("timed out");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return finishProcess(p, 180000);
     }
 
     QByteArray metrics() { return httpCall(m_adminPort, "GET", "/metrics", {}, kAdminToken).body; }

@@ -21,17 +21,7 @@ CliResult runWritWithInput(const QStringList &args, const QByteArray &input)
     p.waitForStarted();
     p.write(input);
     p.closeWriteChannel();
-    CliResult r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p);
 }
 
 QString payloadSegmentWith(const QString &token, const QString &key, const QJsonValue &value)

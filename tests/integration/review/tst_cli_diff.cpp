@@ -35,17 +35,7 @@ CliResult runIn(const QString &dir, const QString &program, const QStringList &a
     QProcess p;
     p.setWorkingDirectory(dir);
     p.start(program, args);
-    CliResult r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return finishProcess(p);
 }
 
 bool git(const QString &dir, const QStringList &args)

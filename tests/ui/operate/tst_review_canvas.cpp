@@ -120,6 +120,8 @@ QTreeWidgetItem *changeItem(ReviewDocument *doc, const QString &startsWith)
 
 } // namespace
 
+using writ::ui::test::screenshot;
+
 class TestReviewCanvas : public QObject
 {
     Q_OBJECT
@@ -127,15 +129,6 @@ class TestReviewCanvas : public QObject
 private:
     std::unique_ptr<MainWindow> m_window;
     Operations *m_ops = nullptr;
-
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("WRIT_OPERATE_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QDir().mkpath(dir);
-        QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
-    }
 
     ReviewDocument *review(const QString &oldFile, const QString &newFile)
     {

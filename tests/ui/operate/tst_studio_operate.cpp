@@ -72,6 +72,8 @@ int rowWith(const QTableWidget *table, int column, const QString &text)
 
 } // namespace
 
+using writ::ui::test::screenshot;
+
 class TestStudioOperate : public QObject
 {
     Q_OBJECT
@@ -124,15 +126,6 @@ private:
         if (!finished.wait(120000))
             qFatal("publishing did not finish");
         return finished.takeFirst().at(0).value<PublishOutcome>();
-    }
-
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("WRIT_OPERATE_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QDir().mkpath(dir);
-        QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
     }
 
 private slots:

@@ -88,6 +88,8 @@ writ::audit::AuditEvent decision(const char *agent, const char *taskType, const 
 
 } // namespace
 
+using writ::ui::test::screenshot;
+
 class TestStudioReview : public QObject
 {
     Q_OBJECT
@@ -97,15 +99,6 @@ private:
     Operations *m_ops = nullptr;
     QTemporaryDir m_dir;
     floortest::DatabaseCopy m_db{requiredDsn("WRIT_TEST_ADMIN_DSN"), QStringLiteral("writ_studio_review")};
-
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("WRIT_OPERATE_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QDir().mkpath(dir);
-        QVERIFY(widget->grab().save(QDir(dir).filePath(name)));
-    }
 
     ReviewDocument *reviewDemoAgainst(const QString &newFile)
     {
