@@ -4,6 +4,7 @@
 #include "common/text.h"
 #include "decide/rules.h"
 #include "sql/analyzer.h"
+#include "sql/literal_shape.h"
 
 #include <algorithm>
 #include <atomic>
@@ -24,13 +25,35 @@ struct TextHash
 
 /// Decisions of one task type, by statement text. The key is the full text, never only its hash:
 /// a hash collision must not hand one statement another's verdict.
+///
+/// An allow whose statement's constants were all inert (no fact was read from them) is kept by the
+/// text's literal shape instead, and holds for every text of that shape: the texts of one shape
+/// differ only in such constants, so they have the same facts, and an allow carries nothing of the
+/// text itself (a denial does: offsets and excerpts, so denials stay by text).
 struct TaskCache
 {
     using Map = std::unordered_map<std::string, std::shared_ptr<const Decision>, TextHash, std::equal_to<>>;
     mutable std::shared_mutex mutex;
-    Map simple;   ///< texts from simple Query messages
-    Map extended; ///< texts from Parse messages (one statement at most)
+    Map simple;         ///< texts from simple Query messages
+    Map extended;       ///< texts from Parse messages (one statement at most)
+    Map simpleShapes;   ///< shape keys (sql::LiteralShape::key) of simple Query texts
+    Map extendedShapes; ///< shape keys of Parse texts
+
+    std::size_t size() const { return simple.size() + extended.size() + simpleShapes.size() + extendedShapes.size(); }
+    void clear()
+    {
+        simple.clear();
+        extended.clear();
+        simpleShapes.clear();
+        extendedShapes.clear();
+    }
 };
+
+/// Every cut-out constant of the shape is one the analysis found inert.
+bool shapeIsInert(const sql::LiteralShape &shape, const sql::Analysis &analysis)
+{
+    return std::includes(analysis.inertConstants.begin(), analysis.inertConstants.end(), shape.offsets.begin(), shape.offsets.end());
+}
 
 bool dependsOnSession(const sql::Analysis &a)
 {
@@ -165,23 +188,33 @@ std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, con
     }
     TaskCache &cache = *d->caches[index];
     TaskCache::Map &map = simpleQuery ? cache.simple : cache.extended;
+    TaskCache::Map &shapes = simpleQuery ? cache.simpleShapes : cache.extendedShapes;
     {
         std::shared_lock lock(cache.mutex);
         if (const auto hit = map.find(sql); hit != map.end())
+            return hit->second;
+    }
+    std::optional<sql::LiteralShape> shape = sql::literalShape(sql);
+    if (shape && shape->constants == 0)
+        shape.reset(); // the text is its own shape
+    if (shape) {
+        std::shared_lock lock(cache.mutex);
+        if (const auto hit = shapes.find(shape->key); hit != shapes.end())
             return hit->second;
     }
     const sql::Analysis analysis = sql::analyze(sql, *d->catalog, {d->searchPath(*task)});
     auto decision = std::make_shared<const Decision>(d->decideStatements(analysis, *task, &context.preparedStatements, simpleQuery));
     if (dependsOnSession(analysis))
         return decision;
+    const bool byShape = shape && decision->allowed() && analysis.ok() && shapeIsInert(*shape, analysis);
     std::unique_lock lock(cache.mutex);
     if (d->cached.load(std::memory_order_relaxed) >= d->options.cacheCapacity) {
         // Crude but bounded: a full cache starts over for this task type.
-        d->cached.fetch_sub(cache.simple.size() + cache.extended.size(), std::memory_order_relaxed);
-        cache.simple.clear();
-        cache.extended.clear();
+        d->cached.fetch_sub(cache.size(), std::memory_order_relaxed);
+        cache.clear();
     }
-    if (map.emplace(std::string(sql), decision).second)
+    const bool added = byShape ? shapes.emplace(std::move(shape->key), decision).second : map.emplace(std::string(sql), decision).second;
+    if (added)
         d->cached.fetch_add(1, std::memory_order_relaxed);
     return decision;
 }

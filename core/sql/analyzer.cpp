@@ -24,6 +24,7 @@ struct ThreadBuffers
 {
     std::string text;
     Workspace workspace;
+    detail::ConstantUse constants;
 };
 
 ThreadBuffers &buffers()
@@ -106,6 +107,7 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
     }
     const detail::ListNodes statements = detail::items(parse.tree());
     out.statements.reserve(statements.size());
+    b.constants.clear();
     for (const Node *n : statements) {
         const RawStmt *raw = detail::nodeIf<RawStmt>(n, T_RawStmt);
         if (!raw) {
@@ -127,7 +129,7 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
             --end;
         facts.text = std::string(sql.substr(begin, end - begin));
         facts.location = static_cast<int>(begin);
-        detail::FactCollector collector(catalog, options, b.workspace, facts.location);
+        detail::FactCollector collector(catalog, options, b.workspace, b.constants, facts.location);
         if (!collector.collect(raw->stmt, facts)) {
             out.statements.clear();
             out.error = AnalysisError{collector.error(), facts.location};
@@ -135,6 +137,7 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
         }
         out.statements.push_back(std::move(facts));
     }
+    out.inertConstants = b.constants.inert();
 }
 
 } // namespace

@@ -4,6 +4,9 @@
 // function call inside any construct (XMLTABLE, GROUPING SETS, CREATE POLICY USING, ...) is found
 // without a handler per node type (see fact_collector.h).
 
+#include <algorithm>
+#include <iterator>
+
 #include "sql/fact_collector.h" // last: the PostgreSQL headers
 
 namespace writ::sql::detail {
@@ -24,17 +27,15 @@ NodeTag valueTag(const A_Const &c)
     return c.isnull ? T_Invalid : nodeTag(&c.val);
 }
 
-std::string_view stringConstant(const Node *n, bool &isConstant)
+std::string_view stringConstant(const A_Const *c, bool &isConstant)
 {
-    const A_Const *c = constantOf(n);
     isConstant = c && valueTag(*c) == T_String;
     return isConstant ? str(c->val.sval.sval) : std::string_view();
 }
 
 /// A boolean constant that PostgreSQL's boolin reads as true.
-bool trueConstant(const Node *n)
+bool trueConstant(const A_Const *c)
 {
-    const A_Const *c = constantOf(n);
     if (!c)
         return false;
     if (valueTag(*c) == T_Boolean)
@@ -65,6 +66,32 @@ std::string lower(std::string_view s)
 }
 
 } // namespace
+
+void ConstantUse::clear()
+{
+    seen.clear();
+    consulted.clear();
+}
+
+std::vector<int> ConstantUse::inert() const
+{
+    std::vector<int> s = seen;
+    std::vector<int> c = consulted;
+    std::sort(s.begin(), s.end());
+    std::sort(c.begin(), c.end());
+    std::vector<int> out;
+    std::set_difference(s.begin(), s.end(), c.begin(), c.end(), std::back_inserter(out));
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+const A_Const *FactCollector::consultConstant(const Node *n)
+{
+    const A_Const *c = constantOf(n);
+    if (c)
+        m_constants.consulted.push_back(c->location);
+    return c;
+}
 
 void FactCollector::visit(const Node *n)
 {
@@ -111,6 +138,8 @@ void FactCollector::visit(const Node *n)
     // Leaves, and names that are not data: a RangeVar outside a FROM clause is the object of
     // DDL (CREATE INDEX ON t, LIKE t), never a read of its rows.
     case T_A_Const:
+        m_constants.seen.push_back(as<A_Const>(n)->location);
+        return;
     case T_String:
     case T_Integer:
     case T_Float:
@@ -183,11 +212,11 @@ void FactCollector::funcCall(const FuncCall &f)
             s.kind = SettingUse::Kind::SetConfig;
             bool constant = false;
             if (args.size() >= 1) {
-                const std::string_view setting = stringConstant(args[0], constant);
+                const std::string_view setting = stringConstant(consultConstant(args[0]), constant);
                 if (constant)
                     s.name = lower(setting);
             }
-            s.local = args.size() >= 3 && trueConstant(args[2]);
+            s.local = args.size() >= 3 && trueConstant(consultConstant(args[2]));
             s.location = f.location;
             m_facts->settings.push_back(std::move(s));
         } else if (name == "current_setting") {
@@ -195,7 +224,7 @@ void FactCollector::funcCall(const FuncCall &f)
             s.kind = SettingUse::Kind::Show;
             bool constant = false;
             if (args.size() >= 1) {
-                const std::string_view setting = stringConstant(args[0], constant);
+                const std::string_view setting = stringConstant(consultConstant(args[0]), constant);
                 if (constant)
                     s.name = lower(setting);
             }

@@ -43,8 +43,9 @@ bool optionIsTrue(const Node *arg)
 
 } // namespace
 
-FactCollector::FactCollector(const catalog::Catalog &catalog, const AnalyzeOptions &options, Workspace &ws, int statementLocation)
-    : m_catalog(catalog), m_options(options), m_ws(ws), m_statementLocation(statementLocation)
+FactCollector::FactCollector(const catalog::Catalog &catalog, const AnalyzeOptions &options, Workspace &ws, ConstantUse &constants,
+                             int statementLocation)
+    : m_catalog(catalog), m_options(options), m_ws(ws), m_constants(constants), m_statementLocation(statementLocation)
 {
 }
 
@@ -271,8 +272,11 @@ void FactCollector::relationList(const List *relations, Access access)
 void FactCollector::limit(const SelectStmt &s)
 {
     // A constant LIMIT (or FETCH FIRST n ROWS) of the outermost query; LIMIT ALL is no limit.
-    const A_Const *c = nodeIf<A_Const>(s.limitCount, T_A_Const);
-    if (!c || c->isnull)
+    // Not through a cast: LIMIT '5'::int is taken as no known limit.
+    if (!nodeIf<A_Const>(s.limitCount, T_A_Const))
+        return;
+    const A_Const *c = consultConstant(s.limitCount);
+    if (c->isnull)
         return;
     std::int64_t value = -1;
     if (nodeTag(&c->val) == T_Integer) {

@@ -87,10 +87,24 @@ struct Workspace
     void clear();
 };
 
+/// Where the walk met constants (A_Const, by byte offset in the text) and which of them a fact was
+/// read from. A constant met but never read is inert: a text that differs from this one only in it
+/// has the same facts. Kept across the statements of one text.
+struct ConstantUse
+{
+    std::vector<int> seen;
+    std::vector<int> consulted;
+
+    void clear();
+    /// Sorted offsets of the constants seen and never consulted.
+    std::vector<int> inert() const;
+};
+
 class FactCollector
 {
 public:
-    FactCollector(const catalog::Catalog &catalog, const AnalyzeOptions &options, Workspace &ws, int statementLocation);
+    FactCollector(const catalog::Catalog &catalog, const AnalyzeOptions &options, Workspace &ws, ConstantUse &constants,
+                  int statementLocation);
 
     /// Fills `facts` from one statement node. False when a bound was hit; error() says which.
     bool collect(const Node *stmt, StatementFacts &facts);
@@ -174,6 +188,9 @@ private:
     void visitAll(const List *l);
     void funcCall(const FuncCall &f);
     void subLink(const SubLink &s);
+    /// The constant `n` holds (looking through casts), recorded as consulted: every read of a
+    /// constant's value goes through here, or the constant would pass for inert.
+    const A_Const *consultConstant(const Node *n);
     std::string_view figureName(const Node *n) const;
     void unexpectedNode(const Node *n);
 
@@ -183,6 +200,7 @@ private:
     const catalog::Catalog &m_catalog;
     const AnalyzeOptions &m_options;
     Workspace &m_ws;
+    ConstantUse &m_constants;
     StatementFacts *m_facts = nullptr;
     int m_statementLocation = 0;
     int m_depth = 0;

@@ -146,6 +146,7 @@ private:
         m_shape.key += '\0';
         m_shape.key += kind;
         ++m_shape.constants;
+        m_shape.offsets.push_back(static_cast<int>(m_at));
         m_at = end;
         m_pieceStart = end;
     }

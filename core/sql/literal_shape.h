@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace writ::sql {
 
@@ -21,6 +22,7 @@ struct LiteralShape
 {
     std::string key;          ///< "S", then the text with each constant replaced by a NUL byte and its kind
     int constants = 0;        ///< how many constants were cut out
+    std::vector<int> offsets; ///< where each cut-out constant starts in the text, in text order
     int highestParameter = 0; ///< the highest $n the text already uses
 
     /// The text with its constants replaced by $n, numbered after highestParameter, as

@@ -115,6 +115,10 @@ struct Analysis
 {
     std::vector<StatementFacts> statements; ///< in text order; empty for an empty or comment-only text
     std::optional<AnalysisError> error;     ///< set: nothing above may be trusted
+    /// Byte offsets of the constants no fact was read from, sorted: a text that differs from this one
+    /// only in the constants at these offsets (same kind of token) has the same facts, apart from
+    /// the text itself and the offsets it holds.
+    std::vector<int> inertConstants;
 
     bool ok() const { return !error; }
 };

@@ -4,9 +4,12 @@
 
 #include "decide_fixture.h"
 
+#include "sql/literal_shape.h"
+
 #include <QDir>
 #include <QFile>
 
+#include <random>
 #include <set>
 
 using namespace writ;
@@ -117,6 +120,60 @@ std::string describe(const decide::Decision &d)
     return out;
 }
 
+/// Everything a decision carries, for comparing two of them.
+std::string fullDescription(const decide::Decision &d)
+{
+    std::string out = describe(d);
+    for (const auto &r : d.reasons)
+        out += "\n    at " + std::to_string(r.statementIndex) + ":" + std::to_string(r.location) + " " + r.policyPath;
+    out += "\n    estimate " + std::to_string(d.needsRowEstimate) + " over " + std::to_string(d.bulkReadRows) + ", masked "
+           + std::to_string(d.readsMaskedColumns) + ", rows " + (d.rowsPerStatement ? std::to_string(*d.rowsPerStatement) : "-")
+           + ", class " + (d.approvalClass ? policy::toString(*d.approvalClass) : "-") + ", statements "
+           + std::to_string(d.statementCount);
+    return out;
+}
+
+/// Where the constant starting at `at` ends: a '...' string (doubled quotes inside) or a number.
+std::size_t constantEnd(const std::string &sql, std::size_t at)
+{
+    std::size_t i = at + 1;
+    if (sql[at] == '\'') {
+        for (; i < sql.size(); ++i)
+            if (sql[i] == '\'') {
+                if (i + 1 < sql.size() && sql[i + 1] == '\'')
+                    ++i;
+                else
+                    return i + 1;
+            }
+        return sql.size();
+    }
+    while (i < sql.size() && (std::isdigit(static_cast<unsigned char>(sql[i])) || sql[i] == '.' || sql[i] == 'e' || sql[i] == 'E'
+                              || ((sql[i] == '+' || sql[i] == '-') && (sql[i - 1] == 'e' || sql[i - 1] == 'E'))))
+        ++i;
+    return i;
+}
+
+/// `sql` with each of the shape's constants replaced by another of its kind, drawn from values that
+/// would change a decision if the analyzer read them: protected and harmless setting names, true and
+/// false flags, tiny and huge counts.
+std::string sibling(const std::string &sql, const sql::LiteralShape &shape, std::mt19937 &random)
+{
+    static const std::vector<std::string> strings = {"'role'", "'search_path'", "'writ.task'", "'application_name'", "'on'",
+                                                     "'off'", "''", "'x'", "'public.customers'", "'it''s'"};
+    static const std::vector<std::string> numbers = {"0", "1", "7", "100000000", "2.5", "99999999999", "1e3"};
+    std::string out;
+    std::size_t from = 0;
+    for (const int offset : shape.offsets) {
+        const auto at = static_cast<std::size_t>(offset);
+        out.append(sql, from, at - from);
+        const auto &pool = sql[at] == '\'' ? strings : numbers;
+        out += pool[random() % pool.size()];
+        from = constantEnd(sql, at);
+    }
+    out.append(sql, from, std::string::npos);
+    return out;
+}
+
 } // namespace
 
 class TestDecisionTable : public QObject
@@ -165,6 +222,50 @@ private slots:
         // A refusal always says what is wrong; an approval names its class.
         QVERIFY(!d.deciding().message.empty());
         QCOMPARE(d.approvalClass.has_value(), d.verdict == Verdict::ApprovalRequired);
+    }
+
+    void textsOfOneShapeAreDecidedAsTheirOwn()
+    {
+        // A decision kept by literal shape must be exactly what the sibling text gets on its own. An
+        // engine that decided the table's text first (and may serve its siblings from the shape) is
+        // compared with a fresh engine per sibling, for every row with constants and some texts whose
+        // constants name settings.
+        std::vector<std::pair<decide::TaskContext, std::string>> texts;
+        for (const Row &r : m_rows)
+            if (!r.extended)
+                texts.emplace_back(r.context, r.sql);
+        decide::TaskContext summarizer;
+        summarizer.agent = "summarizer";
+        summarizer.taskType = "summarize";
+        summarizer.values = {{"customer_id", "42"}};
+        for (const char *sql : {"SELECT set_config('application_name', 'x', false)", "SELECT current_setting('application_name')",
+                                "SELECT set_config('statement_timeout', '5s', true)", "SELECT id FROM tickets LIMIT 5",
+                                "SELECT id FROM tickets WHERE id = 5", "SELECT id FROM tickets ORDER BY 1"})
+            texts.emplace_back(summarizer, sql);
+        std::mt19937 random(20261205);
+        int siblings = 0, shared = 0;
+        for (const auto &[context, sql] : texts) {
+            const auto shape = sql::literalShape(sql);
+            if (!shape || shape->constants == 0)
+                continue;
+            decide::DecisionEngine warm(test::loadRulesPolicy(), test::loadRulesCatalog(), "v1");
+            const auto original = warm.decide(sql, context);
+            for (int i = 0; i < 12; ++i) {
+                const std::string other = sibling(sql, *shape, random);
+                const auto fromWarm = warm.decide(other, context);
+                decide::DecisionEngine cold(test::loadRulesPolicy(), test::loadRulesCatalog(), "v1");
+                const auto own = cold.decide(other, context);
+                ++siblings;
+                shared += fromWarm.get() == original.get();
+                QVERIFY2(fullDescription(*fromWarm) == fullDescription(*own),
+                         (sql + "\n  then " + other + "\n  got      " + fullDescription(*fromWarm) + "\n  on its own "
+                          + fullDescription(*own))
+                             .c_str());
+            }
+        }
+        qInfo("%d sibling texts, %d decided by their shape", siblings, shared);
+        QVERIFY(siblings > 300);
+        QVERIFY(shared > 0);
     }
 
     void everyRuleIsExercised()

@@ -4,6 +4,7 @@
 // exactly the shape's constants, it normalizes every statement of that shape to the same text — the
 // property the gateway's audit relies on to normalize a shape once.
 
+#include "catalog/catalog.h"
 #include "sql/analyzer.h"
 #include "sql/literal_shape.h"
 
@@ -76,6 +77,42 @@ private slots:
         QVERIFY(other && asString);
         QVERIFY(other->key != a->key);
         QVERIFY(asString->key != a->key); // a number and a string are different statements
+    }
+
+    void constantsNoFactIsReadFromAreInert_data()
+    {
+        // The text, and which of its shape's constants (by position in text order) are inert.
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QList<int>>("inert");
+        QTest::newRow("compared") << "SELECT abalance FROM pgbench_accounts WHERE aid = 17 AND bid = 'x'" << QList<int>{0, 1};
+        QTest::newRow("inserted") << "INSERT INTO t (a, b) VALUES (1, 'two')" << QList<int>{0, 1};
+        QTest::newRow("ordinal") << "SELECT a FROM t ORDER BY 1" << QList<int>{0};
+        QTest::newRow("typed") << "SELECT a FROM t WHERE d > date '2020-01-01'" << QList<int>{0};
+        QTest::newRow("limit is read") << "SELECT a FROM t WHERE a = 3 LIMIT 5" << QList<int>{0};
+        QTest::newRow("set_config name and flag are read") << "SELECT set_config('application_name', 'x', false), 4" << QList<int>{1, 2};
+        QTest::newRow("current_setting name is read") << "SELECT current_setting('search_path')" << QList<int>{};
+        QTest::newRow("COPY file is no expression") << "COPY t TO '/tmp/x'" << QList<int>{};
+        QTest::newRow("SET value is not read") << "SET statement_timeout = '5s'" << QList<int>{0};
+        QTest::newRow("negative number is another token") << "SELECT a FROM t WHERE a = -5" << QList<int>{};
+        QTest::newRow("type modifier is no expression") << "SELECT a::varchar(10) FROM t" << QList<int>{};
+        QTest::newRow("two statements") << "SELECT 1; SELECT a FROM t LIMIT 2" << QList<int>{0};
+    }
+
+    void constantsNoFactIsReadFromAreInert()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QList<int>, inert);
+        const std::string text = sql.toStdString();
+        const auto shape = literalShape(text);
+        QVERIFY(shape);
+        const writ::catalog::Catalog catalog;
+        const auto analysis = writ::sql::analyze(text, catalog);
+        QVERIFY2(analysis.ok(), analysis.error ? analysis.error->message.c_str() : "");
+        QList<int> got;
+        for (std::size_t i = 0; i < shape->offsets.size(); ++i)
+            if (std::binary_search(analysis.inertConstants.begin(), analysis.inertConstants.end(), shape->offsets[i]))
+                got.append(int(i));
+        QCOMPARE(got, inert);
     }
 
     void commentsIdentifiersAndParametersAreNotConstants()
