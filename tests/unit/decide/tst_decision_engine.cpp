@@ -89,6 +89,41 @@ private slots:
         QCOMPARE(engine.cacheSize(), std::size_t(3));
     }
 
+    void textsThatDifferInInertConstantsShareOneAllow()
+    {
+        decide::DecisionEngine engine(m_policy, m_catalog, "v1");
+        const auto first = engine.decide("SELECT id, status FROM tickets WHERE id = 1 AND status = 'open'", summarizer());
+        QCOMPARE(first->verdict, Verdict::Allow);
+        for (int i = 2; i <= 100; ++i) {
+            const auto d = engine.decide("SELECT id, status FROM tickets WHERE id = " + std::to_string(i * 7919) + " AND status = 's" + std::to_string(i) + "'",
+                                         summarizer());
+            QCOMPARE(d.get(), first.get());
+        }
+        QCOMPARE(engine.cacheSize(), std::size_t(1));
+        // Another spelling is another shape; a number where a string was is another shape.
+        QVERIFY(engine.decide("SELECT id, status FROM tickets WHERE id = 5 AND status = 'open' ", summarizer()).get() != first.get());
+        QVERIFY(engine.decide("SELECT id, status FROM tickets WHERE id = 5 AND status = 5", summarizer()).get() != first.get());
+        QCOMPARE(engine.cacheSize(), std::size_t(3));
+    }
+
+    void constantsTheDecisionReadsKeepTextsApart()
+    {
+        decide::DecisionEngine engine(m_policy, m_catalog, "v1");
+        // The setting's name decides: each text is its own entry, and the protected one is refused.
+        QCOMPARE(engine.decide("SELECT current_setting('application_name')", summarizer())->verdict, Verdict::Allow);
+        QCOMPARE(engine.decide("SELECT set_config('application_name', 'a', false)", summarizer())->verdict, Verdict::Allow);
+        const auto role = engine.decide("SELECT set_config('role', 'a', false)", summarizer());
+        QCOMPARE(role->verdict, Verdict::Deny);
+        QCOMPARE(role->deciding().rule, std::string(decide::rule::ProtectedSetting));
+        QCOMPARE(engine.cacheSize(), std::size_t(3));
+        // A denial is kept by its text only: its message points into it.
+        const auto denied = engine.decide("SELECT phone FROM public.customers WHERE id = 1", summarizer());
+        const auto deniedToo = engine.decide("SELECT phone FROM public.customers WHERE id = 2", summarizer());
+        QCOMPARE(denied->verdict, Verdict::Deny);
+        QVERIFY(denied.get() != deniedToo.get());
+        QCOMPARE(engine.cacheSize(), std::size_t(5));
+    }
+
     void cacheKeysOnTheWholeTextNotAHash()
     {
         decide::DecisionEngine engine(m_policy, m_catalog, "v1");
