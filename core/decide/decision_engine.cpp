@@ -194,7 +194,9 @@ std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, con
         if (const auto hit = map.find(sql); hit != map.end())
             return hit->second;
     }
-    std::optional<sql::LiteralShape> shape = sql::literalShape(sql);
+    // A text the analyzer refuses outright (too long, invalid UTF-8, both possibly inside a constant)
+    // is decided on its own, never by a sibling's allow.
+    std::optional<sql::LiteralShape> shape = sql::textProblem(sql) ? std::nullopt : sql::literalShape(sql);
     if (shape && shape->constants == 0)
         shape.reset(); // the text is its own shape
     if (shape) {

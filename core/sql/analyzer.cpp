@@ -61,13 +61,8 @@ bool isSpace(char c)
 /// Size, NUL, UTF-8 and nesting checks that must pass before the parser sees the text.
 std::optional<AnalysisError> precheck(std::string_view sql, detail::NestingEstimate &nesting)
 {
-    if (sql.size() > kMaxAnalyzeBytes)
-        return refusal("the text is " + std::to_string(sql.size()) + " bytes, more than the limit of "
-                       + std::to_string(kMaxAnalyzeBytes));
-    if (const void *nul = std::memchr(sql.data(), '\0', sql.size()))
-        return refusal("the text contains a NUL byte", static_cast<int>(static_cast<const char *>(nul) - sql.data()));
-    if (const auto bad = findInvalidUtf8(sql))
-        return refusal("the text is not valid UTF-8", static_cast<int>(*bad));
+    if (auto problem = textProblem(sql))
+        return problem;
     nesting = detail::estimateNesting(sql, kMaxNestingDepth);
     if (nesting.exceeded)
         return refusal("the statement nests deeper than " + std::to_string(kMaxNestingDepth) + " levels",
@@ -141,6 +136,18 @@ void analyzeParsed(std::string_view sql, const catalog::Catalog &catalog, const 
 }
 
 } // namespace
+
+std::optional<AnalysisError> textProblem(std::string_view sql)
+{
+    if (sql.size() > kMaxAnalyzeBytes)
+        return refusal("the text is " + std::to_string(sql.size()) + " bytes, more than the limit of "
+                       + std::to_string(kMaxAnalyzeBytes));
+    if (const void *nul = std::memchr(sql.data(), '\0', sql.size()))
+        return refusal("the text contains a NUL byte", static_cast<int>(static_cast<const char *>(nul) - sql.data()));
+    if (const auto bad = findInvalidUtf8(sql))
+        return refusal("the text is not valid UTF-8", static_cast<int>(*bad));
+    return std::nullopt;
+}
 
 Analysis analyze(std::string_view sql, const catalog::Catalog &catalog, const AnalyzeOptions &options)
 {

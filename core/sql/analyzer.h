@@ -28,6 +28,10 @@ struct AnalyzeOptions
     std::vector<std::string> searchPath = {"public"};
 };
 
+/// What makes analyze() refuse a text whatever its structure: over kMaxAnalyzeBytes, a NUL byte,
+/// invalid UTF-8. A constant can carry any of these, so texts of one literal shape can differ in them.
+std::optional<AnalysisError> textProblem(std::string_view sql);
+
 /// Never throws for any input; problems come back in Analysis::error.
 Analysis analyze(std::string_view sql, const catalog::Catalog &catalog, const AnalyzeOptions &options = {});
 

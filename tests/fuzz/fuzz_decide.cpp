@@ -3,7 +3,8 @@
 // tables' policy (every rule family) over the supportdesk catalog snapshot, for each of its task types.
 // Invariants: never a crash or hang; every decision carries a deciding reason with a message; an allow
 // is "allowed" and nothing else; an approval names its step-up class; the cached decision equals a
-// fresh one; text that cannot be analyzed is always denied. A broken invariant traps.
+// fresh one (also when it was kept by the text's literal shape, from an earlier input of that shape);
+// text that cannot be analyzed is always denied. A broken invariant traps.
 
 #include "catalog/catalog_json.h"
 #include "decide/decision_engine.h"
@@ -44,7 +45,9 @@ const decide::DecisionEngine &engine()
 
 bool same(const decide::Decision &a, const decide::Decision &b)
 {
-    if (a.verdict != b.verdict || a.reasons.size() != b.reasons.size() || a.approvalClass != b.approvalClass)
+    if (a.verdict != b.verdict || a.reasons.size() != b.reasons.size() || a.approvalClass != b.approvalClass
+        || a.needsRowEstimate != b.needsRowEstimate || a.bulkReadRows != b.bulkReadRows || a.readsMaskedColumns != b.readsMaskedColumns
+        || a.rowsPerStatement != b.rowsPerStatement || a.statementCount != b.statementCount)
         return false;
     for (std::size_t i = 0; i < a.reasons.size(); ++i)
         if (a.reasons[i].rule != b.reasons[i].rule || a.reasons[i].message != b.reasons[i].message)

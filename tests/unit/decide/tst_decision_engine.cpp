@@ -5,6 +5,7 @@
 #include "decide_fixture.h"
 
 #include "policy/source_map.h"
+#include "sql/analyzer.h"
 
 #include <thread>
 
@@ -104,6 +105,15 @@ private slots:
         QVERIFY(engine.decide("SELECT id, status FROM tickets WHERE id = 5 AND status = 'open' ", summarizer()).get() != first.get());
         QVERIFY(engine.decide("SELECT id, status FROM tickets WHERE id = 5 AND status = 5", summarizer()).get() != first.get());
         QCOMPARE(engine.cacheSize(), std::size_t(3));
+        // What the analyzer refuses whatever the structure, a constant can carry: such a text is
+        // decided on its own (and refused), never by its shape.
+        const auto invalidUtf8 = engine.decide("SELECT id, status FROM tickets WHERE id = 1 AND status = 'op\xff'", summarizer());
+        QCOMPARE(invalidUtf8->verdict, Verdict::Deny);
+        QCOMPARE(invalidUtf8->deciding().rule, std::string(decide::rule::Unparseable));
+        const auto huge = engine.decide("SELECT id, status FROM tickets WHERE id = 1 AND status = '" + std::string(sql::kMaxAnalyzeBytes, 'o') + "'",
+                                        summarizer());
+        QCOMPARE(huge->verdict, Verdict::Deny);
+        QCOMPARE(huge->deciding().rule, std::string(decide::rule::Unparseable));
     }
 
     void constantsTheDecisionReadsKeepTextsApart()

@@ -155,11 +155,12 @@ std::size_t constantEnd(const std::string &sql, std::size_t at)
 
 /// `sql` with each of the shape's constants replaced by another of its kind, drawn from values that
 /// would change a decision if the analyzer read them: protected and harmless setting names, true and
-/// false flags, tiny and huge counts.
+/// false flags, tiny and huge counts, and bytes the analyzer refuses.
 std::string sibling(const std::string &sql, const sql::LiteralShape &shape, std::mt19937 &random)
 {
     static const std::vector<std::string> strings = {"'role'", "'search_path'", "'writ.task'", "'application_name'", "'on'",
-                                                     "'off'", "''", "'x'", "'public.customers'", "'it''s'"};
+                                                     "'off'", "''", "'x'", "'public.customers'", "'it''s'",
+                                                     "'caf\xc3'" /* invalid UTF-8: the analyzer refuses the text */};
     static const std::vector<std::string> numbers = {"0", "1", "7", "100000000", "2.5", "99999999999", "1e3"};
     std::string out;
     std::size_t from = 0;

@@ -1,0 +1,1 @@
+SELECT id, status FROM tickets WHERE id = 17 AND status = 'open' LIMIT 5
