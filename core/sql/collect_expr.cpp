@@ -73,14 +73,12 @@ void ConstantUse::clear()
     consulted.clear();
 }
 
-std::vector<int> ConstantUse::inert() const
+std::vector<int> ConstantUse::inert()
 {
-    std::vector<int> s = seen;
-    std::vector<int> c = consulted;
-    std::sort(s.begin(), s.end());
-    std::sort(c.begin(), c.end());
+    std::sort(seen.begin(), seen.end());
+    std::sort(consulted.begin(), consulted.end());
     std::vector<int> out;
-    std::set_difference(s.begin(), s.end(), c.begin(), c.end(), std::back_inserter(out));
+    std::set_difference(seen.begin(), seen.end(), consulted.begin(), consulted.end(), std::back_inserter(out));
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }

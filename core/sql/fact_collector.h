@@ -96,8 +96,9 @@ struct ConstantUse
     std::vector<int> consulted;
 
     void clear();
-    /// Sorted offsets of the constants seen and never consulted.
-    std::vector<int> inert() const;
+    /// Sorted offsets of the constants seen and never consulted (sorts both lists in place: called
+    /// once, after the last statement of a text).
+    std::vector<int> inert();
 };
 
 class FactCollector
