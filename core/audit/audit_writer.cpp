@@ -4,6 +4,7 @@
 #include "audit/audit_json.h"
 #include "audit/audit_verify.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -31,8 +32,8 @@ AuditWriter::AuditWriter(const std::string &path, std::string key) : m_path(path
 
 AuditWriter::~AuditWriter()
 {
-    if (m_fd >= 0 && !m_deferred.empty())
-        writeWhole(m_deferred);
+    if (m_fd >= 0 && !m_pending.empty())
+        writePending();
     if (m_fd >= 0) {
         ::fdatasync(m_fd);
         ::close(m_fd);
@@ -60,52 +61,82 @@ bool AuditWriter::writeWhole(const std::string &bytes)
     return true;
 }
 
-bool AuditWriter::append(const AuditEvent &event)
+std::uint64_t AuditWriter::queue(AuditEvent &&event, bool mustBeWritten)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_fd < 0)
-        return false;
-    // The chain advances only once the line is on its way: on failure it steps back to here.
-    const std::uint64_t seqBefore = m_chain.lastSeq();
-    const std::string hashBefore = m_chain.lastHash();
-    // Deferred records go first, in the same write: one system call, the chain's order kept.
-    const std::size_t deferred = m_deferred.size();
-    m_deferred += m_chain.seal(event);
-    m_deferred += '\n';
-    if (!writeWhole(m_deferred)) {
-        m_deferred.resize(deferred); // nothing was written (or the file is closed): this record never happened
-        m_chain.resume(seqBefore, hashBefore);
-        return false;
-    }
-    m_deferred.clear();
-    return true;
+    if (event.timeMicros == 0) // when it happened, not when it was written
+        event.timeMicros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::uint64_t ticket = m_nextTicket++;
+    m_pending.push_back({std::move(event), ticket, mustBeWritten});
+    return ticket;
 }
 
-bool AuditWriter::appendDeferred(const AuditEvent &event)
+bool AuditWriter::writePending()
+{
+    if (m_fd < 0)
+        return false;
+    if (m_pending.empty())
+        return true;
+    const std::uint64_t seqBefore = m_chain.lastSeq();
+    const std::string hashBefore = m_chain.lastHash();
+    m_bytes.clear();
+    for (const Pending &p : m_pending) {
+        m_bytes += m_chain.seal(p.event);
+        m_bytes += '\n';
+    }
+    if (writeWhole(m_bytes)) {
+        m_pending.clear();
+        return true;
+    }
+    // Nothing was written (or the file is closed): the staged records never happened — their callers
+    // refuse what they were about to do — and the records of what did happen wait for the next write.
+    m_chain.resume(seqBefore, hashBefore);
+    std::erase_if(m_pending, [this](const Pending &p) {
+        if (p.mustBeWritten)
+            m_refused.insert(p.ticket);
+        return p.mustBeWritten;
+    });
+    return false;
+}
+
+bool AuditWriter::append(AuditEvent event)
+{
+    return commit(stage(std::move(event)));
+}
+
+std::uint64_t AuditWriter::stage(AuditEvent event)
+{
+    std::lock_guard lock(m_mutex);
+    return queue(std::move(event), true);
+}
+
+bool AuditWriter::commit(std::uint64_t ticket)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_refused.erase(ticket) > 0)
+        return false;
+    const auto it = std::lower_bound(m_pending.begin(), m_pending.end(), ticket, [](const Pending &p, std::uint64_t t) { return p.ticket < t; });
+    if (it == m_pending.end() || it->ticket != ticket)
+        return true; // an earlier commit() or flush() wrote it
+    if (writePending())
+        return true;
+    m_refused.erase(ticket);
+    return false;
+}
+
+bool AuditWriter::appendDeferred(AuditEvent event)
 {
     std::lock_guard lock(m_mutex);
     if (m_fd < 0)
         return false;
-    m_deferred += m_chain.seal(event);
-    m_deferred += '\n';
-    if (m_deferred.size() < kMaxDeferredBytes)
-        return true;
-    if (!writeWhole(m_deferred))
-        return false;
-    m_deferred.clear();
-    return true;
+    queue(std::move(event), false);
+    return m_pending.size() < kMaxPendingRecords || writePending();
 }
 
 bool AuditWriter::flush()
 {
     std::lock_guard lock(m_mutex);
-    if (m_fd < 0)
+    if (!writePending())
         return false;
-    if (!m_deferred.empty()) {
-        if (!writeWhole(m_deferred))
-            return false;
-        m_deferred.clear();
-    }
     if (::fdatasync(m_fd) != 0) {
         m_error = std::string("cannot sync audit file ") + m_path + ": " + std::strerror(errno);
         return false;

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Appends sealed records to a JSON-lines file. append() returns only after the line reached the
-// operating system (one write(2), O_APPEND); appendDeferred() lets a record ride along with the next
-// one or the next flush; flush() writes what waits and forces it to the disk (fdatasync),
-// which the gateway does at least every `syncInterval` and on shutdown. A failed write fails the
-// call: the gateway then refuses the statement (fail closed).
+// Appends sealed records to a JSON-lines file (O_APPEND). A record that must be on file before the
+// caller acts (a decision, before its statement runs) is staged and then committed: commit() returns only
+// after the line reached the operating system, in one write(2) with every record staged meanwhile, by any
+// thread — records of statements decided in the same turn of the I/O loops share a write (group commit).
+// append() is stage and commit at once. appendDeferred() is for records of what already happened (a
+// statement's completion): it rides along with the next write. flush() writes what waits and forces it to
+// the disk (fdatasync), which the gateway does at least every `syncInterval` and on shutdown.
+//
+// Records are sealed into the chain when they are written, so a write that fails takes back exactly the
+// records that must be on file: their commit() fails (the gateway refuses their statements: fail closed),
+// the chain steps back, and the deferred records wait for the next write. The file never holds a record of
+// a statement that was refused for want of its record.
 
 #include "audit/audit_chain.h"
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 namespace writ::audit {
 
@@ -25,26 +35,41 @@ public:
     AuditWriter(const AuditWriter &) = delete;
     AuditWriter &operator=(const AuditWriter &) = delete;
 
-    /// Thread-safe. False (and error() says why) when the line could not be written whole. Writes any
-    /// deferred records first, in the same write.
-    bool append(const AuditEvent &event);
-    /// For records of what already happened (a statement's completion): sealed into the chain now,
-    /// written with the next append() or flush() — so a statement costs one write, not two — or at once
-    /// when kMaxDeferredBytes are waiting. False only when the file is unusable.
-    bool appendDeferred(const AuditEvent &event);
+    /// All thread-safe. False (and error() says why) when the record could not be written whole.
+    bool append(AuditEvent event);
+    /// A record that must reach the file before the caller goes on: stage() queues it and returns its
+    /// ticket, commit(ticket) writes it with everything queued before it unless an earlier commit() or
+    /// flush() already did. Between the two the caller lets others stage theirs.
+    std::uint64_t stage(AuditEvent event);
+    bool commit(std::uint64_t ticket);
+    /// For records of what already happened: written with the next write, or at once when
+    /// kMaxPendingRecords are waiting. False only when the file is unusable.
+    bool appendDeferred(AuditEvent event);
     bool flush();
 
     std::string error() const;
     std::uint64_t lastSeq() const;
     const std::string &path() const { return m_path; }
 
-    static constexpr std::size_t kMaxDeferredBytes = 64 * 1024;
+    static constexpr std::size_t kMaxPendingRecords = 64;
 
 private:
+    struct Pending
+    {
+        AuditEvent event;
+        std::uint64_t ticket = 0;
+        bool mustBeWritten = false; ///< staged (a caller waits on it), not deferred
+    };
+
+    std::uint64_t queue(AuditEvent &&event, bool mustBeWritten);
+    bool writePending();
     bool writeWhole(const std::string &bytes);
 
     std::string m_path;
-    std::string m_deferred; ///< sealed lines not written yet
+    std::vector<Pending> m_pending; ///< in chain order, not sealed yet
+    std::string m_bytes;            ///< the sealed lines of one write (kept for its capacity)
+    std::uint64_t m_nextTicket = 1;
+    std::unordered_set<std::uint64_t> m_refused; ///< staged records whose write failed, until commit() asks
     int m_fd = -1;
     mutable std::mutex m_mutex;
     AuditChain m_chain;

@@ -171,6 +171,19 @@ struct ClientSession::Impl
         return false;
     }
 
+    /// The record of a decision, on file before its statement runs: staged, then — once the other
+    /// sessions of this I/O thread that are ready now have staged theirs — written with them in one write.
+    asio::awaitable<bool> auditBeforeRunning(audit::AuditEvent &record)
+    {
+        const std::uint64_t ticket = ctx.audit().stage(std::move(record));
+        const auto executor = co_await asio::this_coro::executor;
+        co_await asio::post(executor, asio::use_awaitable);
+        if (ctx.audit().commit(ticket))
+            co_return true;
+        log("audit write failed: " + ctx.audit().error());
+        co_return false;
+    }
+
     asio::awaitable<void> sendFatal(const proto::ErrorFields &e)
     {
         std::vector<std::uint8_t> out;
@@ -495,7 +508,8 @@ struct ClientSession::Impl
             record.message = d.deciding().message;
         rule = record.rule;
         ctx.metrics().countVerdict(record.verdict);
-        if (!audit(record)) {
+        const bool recorded = co_await auditBeforeRunning(record);
+        if (!recorded) {
             ++ctx.metrics().auditFailures;
             proto::ErrorFields e;
             e.code = "58030"; // io_error
@@ -722,7 +736,7 @@ struct ClientSession::Impl
                 e.sqlstate = done.sqlstate;
                 e.message = !done.ran ? "not run: an earlier statement of its batch failed" : done.error;
                 // The statement already ran: its record rides along with the next decision's write.
-                if (!ctx.audit().appendDeferred(e)) {
+                if (!ctx.audit().appendDeferred(std::move(e))) {
                     log("audit write failed: " + ctx.audit().error());
                     throw std::runtime_error("audit log unavailable");
                 }

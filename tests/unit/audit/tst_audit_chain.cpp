@@ -12,7 +12,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
 #include <fstream>
+#include <sys/resource.h>
 #include <sstream>
 
 using namespace writ::audit;
@@ -103,6 +105,62 @@ private slots:
         const VerifyResult r = verifyAuditFile(m_path, "0123456789abcdef0123456789abcdef");
         QVERIFY2(r.ok, r.problem.c_str());
         QCOMPARE(r.records, std::uint64_t(4));
+    }
+
+    void stagedRecordsShareOneWrite()
+    {
+        m_path = m_dir.filePath("grouped.jsonl").toStdString();
+        AuditWriter w(m_path);
+        const std::uint64_t first = w.stage(sampleEvent(0));
+        QVERIFY(w.appendDeferred(sampleEvent(1)));
+        const std::uint64_t second = w.stage(sampleEvent(2));
+        QVERIFY(first != second);
+        QCOMPARE(readLines(m_path).size(), std::size_t(0)); // staged: nothing written yet
+        QVERIFY(w.commit(first));                            // writes everything staged so far
+        const auto lines = readLines(m_path);
+        QCOMPARE(lines.size(), std::size_t(3));
+        QVERIFY(w.commit(second)); // already on file: no second write
+        QCOMPARE(readLines(m_path).size(), std::size_t(3));
+        for (int i = 0; i < 3; ++i) // in the order they were staged
+            QVERIFY2(lines[i].find("\"task\":\"t" + std::to_string(i) + "\"") != std::string::npos, lines[i].c_str());
+        QVERIFY(verifyAuditFile(m_path).ok);
+    }
+
+    void aFailedWriteRefusesItsStagedRecordsAndKeepsTheRest()
+    {
+        m_path = m_dir.filePath("refused.jsonl").toStdString();
+        AuditWriter w(m_path);
+        QVERIFY(w.append(sampleEvent(0)));
+        const auto size = static_cast<rlim_t>(QFileInfo(QString::fromStdString(m_path)).size());
+
+        // The file may not grow: the write of the next group fails without writing a byte.
+        rlimit before{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit capped = before;
+        capped.rlim_cur = size;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &capped), 0);
+        QVERIFY(w.appendDeferred(sampleEvent(1))); // a statement that ran
+        const std::uint64_t refusedA = w.stage(sampleEvent(2));
+        const std::uint64_t refusedB = w.stage(sampleEvent(3));
+        const bool committed = w.commit(refusedB);
+        const bool committedA = w.commit(refusedA);
+        ::setrlimit(RLIMIT_FSIZE, &before);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY(!committed);
+        QVERIFY(!committedA); // in the same failed write: refused too, and not written later
+        QVERIFY2(w.error().find("cannot write audit file") != std::string::npos, w.error().c_str());
+
+        // Room again: the record of what ran is written, the refused ones never are, the chain holds.
+        QVERIFY(w.commit(w.stage(sampleEvent(4))));
+        QVERIFY(w.flush());
+        const auto lines = readLines(m_path);
+        QCOMPARE(lines.size(), std::size_t(3));
+        QVERIFY(lines[1].find("\"task\":\"t1\"") != std::string::npos);
+        QVERIFY(lines[2].find("\"task\":\"t4\"") != std::string::npos);
+        QVERIFY(lines[2].find("\"seq\":3") != std::string::npos);
+        const VerifyResult r = verifyAuditFile(m_path);
+        QVERIFY2(r.ok, r.problem.c_str());
     }
 
     void deferredRecordsAreWrittenWhenTheWriterCloses()
