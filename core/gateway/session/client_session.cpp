@@ -44,6 +44,17 @@ namespace proto = protocol;
 
 namespace {
 
+/// Client sessions on this I/O thread (a session stays on the thread it was accepted on).
+thread_local int sessionsOnThisThread = 0;
+
+struct CountedOnThisThread
+{
+    CountedOnThisThread() { ++sessionsOnThisThread; }
+    ~CountedOnThisThread() { --sessionsOnThisThread; }
+    CountedOnThisThread(const CountedOnThisThread &) = delete;
+    CountedOnThisThread &operator=(const CountedOnThisThread &) = delete;
+};
+
 proto::ErrorFields fatal(std::string code, std::string message, std::string hint = {})
 {
     proto::ErrorFields e;
@@ -172,12 +183,15 @@ struct ClientSession::Impl
     }
 
     /// The record of a decision, on file before its statement runs: staged, then — once the other
-    /// sessions of this I/O thread that are ready now have staged theirs — written with them in one write.
+    /// sessions of this I/O thread that are ready now have staged theirs — written with them in one write
+    /// (the yield costs a turn of the I/O loop, so a session alone on its thread writes at once).
     asio::awaitable<bool> auditBeforeRunning(audit::AuditEvent &record)
     {
         const std::uint64_t ticket = ctx.audit().stage(std::move(record));
-        const auto executor = co_await asio::this_coro::executor;
-        co_await asio::post(executor, asio::use_awaitable);
+        if (sessionsOnThisThread > 1) { // alone on its thread, a session has nobody to wait for
+            const auto executor = co_await asio::this_coro::executor;
+            co_await asio::post(executor, asio::use_awaitable);
+        }
         if (ctx.audit().commit(ticket))
             co_return true;
         log("audit write failed: " + ctx.audit().error());
@@ -999,6 +1013,7 @@ void ClientSession::terminate(const std::string &reason)
 asio::awaitable<void> ClientSession::run()
 {
     Impl &s = *d;
+    const CountedOnThisThread counted;
     s.self = weak_from_this();
     s.sessionId = std::to_string(reinterpret_cast<std::uintptr_t>(this) & 0xffffffff);
     // Startup and authentication must finish within auth_timeout: a silent client holds nothing for long.

@@ -107,12 +107,25 @@ private slots:
         QVERIFY(script.open(QIODevice::WriteOnly));
         script.write("\\set x random(1, 40000)\nSELECT id, status FROM tickets WHERE customer_id = 42 AND id > :x LIMIT 5;\n");
         script.close();
-        const auto r = runTool("pgbench", {"-n", "-f", script.fileName(), "-M", mode, "-t", "40", "-c", "2",
+        // Four clients on the gateway's two I/O threads: sessions sharing a thread share audit writes.
+        const auto r = runTool("pgbench", {"-n", "-f", script.fileName(), "-M", mode, "-t", "20", "-c", "4",
                                            QStringLiteral("host=127.0.0.1 port=%1 dbname=writ_gw_psql user=agent sslmode=disable").arg(m_gw.port)},
                                task.credential);
         QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
         QVERIFY2(r.out.contains("number of transactions actually processed: 80/80"), qPrintable(r.out));
         QVERIFY2(r.out.contains("number of failed transactions: 0"), qPrintable(r.out));
+
+        // Every decision was on file before its statement ran: one per statement sent (prepared: one per
+        // connection's Parse), each exactly once, and the chain verifies.
+        int decisions = 0;
+        QFile audit(m_gw.auditFile());
+        QVERIFY(audit.open(QIODevice::ReadOnly));
+        for (const QByteArray &line : audit.readAll().split('\n'))
+            if (line.contains("\"event\":\"decision\"") && line.contains("\"task\":\"" + task.id.toUtf8() + "\""))
+                ++decisions;
+        QCOMPARE(decisions, mode == "prepared" ? 4 : 80);
+        const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
+        QVERIFY2(verify.exitCode == 0, qPrintable(verify.out + verify.err));
     }
 
     void functionCallMessageIsRefused()
