@@ -119,8 +119,14 @@ struct ClientSession::Impl
     ResponseFilter filter;
     TaskCounter taskStatements;                       ///< statements of the task through this gateway, shared by its sessions
     std::set<std::string> sqlPrepared;                ///< SQL-level PREPARE names allowed in this session
-    std::map<std::string, std::string> parsedSql;     ///< extended protocol: statement name -> text
-    std::map<std::string, std::string> portalSql;     ///< portal name -> text
+    /// An allowed extended-protocol text and how the audit names it (decided once, at Parse).
+    struct DecidedText
+    {
+        std::string sql;
+        std::shared_ptr<const StatementIdentity> identity;
+    };
+    std::map<std::string, std::shared_ptr<const DecidedText>> parsedSql; ///< extended protocol: statement name -> text
+    std::map<std::string, std::shared_ptr<const DecidedText>> portalSql; ///< portal name -> text
     std::vector<std::uint8_t> toUpstream;
     std::vector<std::uint8_t> toClient;
     std::string terminateReason;
@@ -469,7 +475,8 @@ struct ClientSession::Impl
 
     /// Decides `sql`; on refusal audits it and returns the error to send instead. Approvals are
     /// checked (and requested) against the state database.
-    asio::awaitable<std::optional<proto::ErrorFields>> decideStatement(const std::string &sql, bool simpleQuery, std::string &rule)
+    asio::awaitable<std::optional<proto::ErrorFields>> decideStatement(const std::string &sql, bool simpleQuery, std::string &rule,
+                                                                       std::shared_ptr<const StatementIdentity> &identity)
     {
         const auto engine = ctx.engine();
         auto decision = engine->decide(sql, taskContext(), simpleQuery);
@@ -486,7 +493,7 @@ struct ClientSession::Impl
         }
         auto record = event(audit::EventKind::Decision);
         attributeWorkflow(record, sql);
-        const auto identity = ctx.statementIdentities().lookup(sql);
+        identity = ctx.statementIdentities().lookup(sql);
         record.query = identity->query;
         record.fingerprint = identity->fingerprint;
         record.verdict = decide::toString(d.verdict);
@@ -616,12 +623,13 @@ struct ClientSession::Impl
                     throw ProtocolViolation("malformed Query message");
                 const std::string sql(q->sql);
                 std::string rule;
+                std::shared_ptr<const StatementIdentity> identity;
                 taskStatements->fetch_add(1);
-                if (const auto refused = co_await decideStatement(sql, true, rule)) {
+                if (const auto refused = co_await decideStatement(sql, true, rule, identity)) {
                     poison(*refused, true);
                 } else {
                     proto::encodeRaw(toUpstream, tag, frame.body);
-                    filter.forwardedQuery({sql, rule});
+                    filter.forwardedQuery({sql, rule, std::move(identity)});
                 }
                 break;
             }
@@ -631,12 +639,13 @@ struct ClientSession::Impl
                     throw ProtocolViolation("malformed Parse message");
                 const std::string sql(p->sql);
                 std::string rule;
-                if (const auto refused = co_await decideStatement(sql, false, rule)) {
+                std::shared_ptr<const StatementIdentity> identity;
+                if (const auto refused = co_await decideStatement(sql, false, rule, identity)) {
                     poison(*refused, false, p->name);
                     parsedSql.erase(std::string(p->name));
                 } else {
                     proto::encodeRaw(toUpstream, tag, frame.body);
-                    parsedSql[std::string(p->name)] = sql;
+                    parsedSql[std::string(p->name)] = std::make_shared<const DecidedText>(DecidedText{sql, std::move(identity)});
                 }
                 ++unsyncedExtended;
                 break;
@@ -646,7 +655,7 @@ struct ClientSession::Impl
                 if (!b)
                     throw ProtocolViolation("malformed Bind message");
                 const auto it = parsedSql.find(std::string(b->statement));
-                portalSql[std::string(b->portal)] = it == parsedSql.end() ? std::string() : it->second;
+                portalSql[std::string(b->portal)] = it == parsedSql.end() ? nullptr : it->second;
                 proto::encodeRaw(toUpstream, tag, frame.body);
                 ++unsyncedExtended;
                 break;
@@ -658,7 +667,10 @@ struct ClientSession::Impl
                 taskStatements->fetch_add(1);
                 const auto it = portalSql.find(std::string(e->portal));
                 proto::encodeRaw(toUpstream, tag, frame.body);
-                filter.forwardedExecute({it == portalSql.end() ? std::string() : it->second, "allowed"});
+                if (it != portalSql.end() && it->second)
+                    filter.forwardedExecute({it->second->sql, "allowed", it->second->identity});
+                else
+                    filter.forwardedExecute({std::string(), "allowed"});
                 ++unsyncedExtended;
                 break;
             }
@@ -742,7 +754,7 @@ struct ClientSession::Impl
             for (auto &done : filter.takeCompleted()) {
                 auto e = event(audit::EventKind::Statement);
                 attributeWorkflow(e, done.statement.sql);
-                const auto identity = ctx.statementIdentities().lookup(done.statement.sql);
+                const auto identity = done.statement.identity ? done.statement.identity : ctx.statementIdentities().lookup(done.statement.sql);
                 e.query = identity->query;
                 e.fingerprint = identity->fingerprint;
                 e.rows = done.rows;

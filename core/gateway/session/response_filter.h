@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,11 +25,14 @@
 
 namespace writ::gateway {
 
+struct StatementIdentity;
+
 /// A statement forwarded upstream, awaiting its completion.
 struct PendingStatement
 {
     std::string sql;
     std::string rule;        ///< the rule that allowed it ("allowed") — for the audit record
+    std::shared_ptr<const StatementIdentity> identity; ///< how the audit names it, when known when it was decided
     bool execute = false;    ///< an extended-protocol Execute (one completion) rather than a simple Query
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };

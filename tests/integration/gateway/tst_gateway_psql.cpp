@@ -6,6 +6,9 @@
 
 #include "gateway_fixture.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
 #include <QTcpSocket>
 
 using namespace gatewaytest;
@@ -116,14 +119,32 @@ private slots:
         QVERIFY2(r.out.contains("number of failed transactions: 0"), qPrintable(r.out));
 
         // Every decision was on file before its statement ran: one per statement sent (prepared: one per
-        // connection's Parse), each exactly once, and the chain verifies.
+        // connection's Parse), each exactly once; every completion (on file within the sync interval) is
+        // named by the same fingerprint as its decision; and the chain verifies.
         int decisions = 0;
-        QFile audit(m_gw.auditFile());
-        QVERIFY(audit.open(QIODevice::ReadOnly));
-        for (const QByteArray &line : audit.readAll().split('\n'))
-            if (line.contains("\"event\":\"decision\"") && line.contains("\"task\":\"" + task.id.toUtf8() + "\""))
-                ++decisions;
+        int completions = 0;
+        QSet<QString> fingerprints;
+        const auto readAudit = [&] {
+            decisions = completions = 0;
+            fingerprints.clear();
+            QFile audit(m_gw.auditFile());
+            if (!audit.open(QIODevice::ReadOnly))
+                return;
+            for (const QByteArray &line : audit.readAll().split('\n')) {
+                const QJsonObject r = QJsonDocument::fromJson(line).object();
+                if (r.value("task").toString() != task.id)
+                    continue;
+                const QString event = r.value("event").toString();
+                decisions += event == "decision";
+                completions += event == "statement";
+                if (event == "decision" || event == "statement")
+                    fingerprints.insert(r.value("fingerprint").toString());
+            }
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((readAudit(), completions == 80), 5000);
         QCOMPARE(decisions, mode == "prepared" ? 4 : 80);
+        QCOMPARE(fingerprints.size(), 1);
+        QVERIFY(QRegularExpression("^[0-9a-f]{16}$").match(*fingerprints.begin()).hasMatch());
         const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
         QVERIFY2(verify.exitCode == 0, qPrintable(verify.out + verify.err));
     }
