@@ -72,24 +72,25 @@ std::uint64_t AuditWriter::queue(AuditEvent &&event, bool mustBeWritten)
 
 bool AuditWriter::writePending()
 {
-    if (m_fd < 0)
-        return false;
     if (m_pending.empty())
-        return true;
-    const std::uint64_t seqBefore = m_chain.lastSeq();
-    const std::string hashBefore = m_chain.lastHash();
-    m_bytes.clear();
-    for (const Pending &p : m_pending) {
-        m_bytes += m_chain.seal(p.event);
-        m_bytes += '\n';
-    }
-    if (writeWhole(m_bytes)) {
-        m_pending.clear();
-        return true;
+        return m_fd >= 0;
+    if (m_fd >= 0) {
+        const std::uint64_t seqBefore = m_chain.lastSeq();
+        const std::string hashBefore = m_chain.lastHash();
+        m_bytes.clear();
+        for (const Pending &p : m_pending) {
+            m_bytes += m_chain.seal(p.event);
+            m_bytes += '\n';
+        }
+        if (writeWhole(m_bytes)) {
+            m_pending.clear();
+            return true;
+        }
+        m_chain.resume(seqBefore, hashBefore);
     }
     // Nothing was written (or the file is closed): the staged records never happened — their callers
     // refuse what they were about to do — and the records of what did happen wait for the next write.
-    m_chain.resume(seqBefore, hashBefore);
+    // (With the file closed, nothing staged stays queued: memory does not grow with refused statements.)
     std::erase_if(m_pending, [this](const Pending &p) {
         if (p.mustBeWritten)
             m_refused.insert(p.ticket);
@@ -117,10 +118,9 @@ bool AuditWriter::commit(std::uint64_t ticket)
     const auto it = std::lower_bound(m_pending.begin(), m_pending.end(), ticket, [](const Pending &p, std::uint64_t t) { return p.ticket < t; });
     if (it == m_pending.end() || it->ticket != ticket)
         return true; // an earlier commit() or flush() wrote it
-    if (writePending())
-        return true;
-    m_refused.erase(ticket);
-    return false;
+    const bool written = writePending();
+    m_refused.erase(ticket); // a failed write refused it along with the rest of its group
+    return written;
 }
 
 bool AuditWriter::appendDeferred(AuditEvent event)

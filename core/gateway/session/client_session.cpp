@@ -667,10 +667,8 @@ struct ClientSession::Impl
                 taskStatements->fetch_add(1);
                 const auto it = portalSql.find(std::string(e->portal));
                 proto::encodeRaw(toUpstream, tag, frame.body);
-                if (it != portalSql.end() && it->second)
-                    filter.forwardedExecute({it->second->sql, "allowed", it->second->identity});
-                else
-                    filter.forwardedExecute({std::string(), "allowed"});
+                const DecidedText *text = it != portalSql.end() ? it->second.get() : nullptr;
+                filter.forwardedExecute({text ? text->sql : std::string(), "allowed", text ? text->identity : nullptr});
                 ++unsyncedExtended;
                 break;
             }
