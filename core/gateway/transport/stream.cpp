@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "gateway/transport/stream.h"
 
+#include "gateway/transport/draining_read.h"
+
 #include <asio/read.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -27,7 +29,8 @@ asio::awaitable<std::size_t> Stream::readSome(std::span<std::uint8_t> buffer)
     const auto b = asio::buffer(buffer.data(), buffer.size());
     if (m_tls)
         co_return co_await m_tls->async_read_some(b, asio::use_awaitable);
-    co_return co_await m_socket.async_read_some(b, asio::use_awaitable);
+    // Plain TCP: a read that empties the socket lets the next one wait instead of failing a recv first.
+    co_return co_await m_socket.async_read_some(DrainingBuffer(b), asio::use_awaitable);
 }
 
 asio::awaitable<void> Stream::writeAll(std::span<const std::uint8_t> bytes)
