@@ -129,6 +129,8 @@ struct ClientSession::Impl
     std::map<std::string, std::shared_ptr<const DecidedText>> portalSql; ///< portal name -> text
     std::vector<std::uint8_t> toUpstream;
     std::vector<std::uint8_t> toClient;
+    std::vector<std::uint8_t> sendingUpstream; ///< being written upstream while toUpstream fills again
+    std::vector<std::uint8_t> sendingClient;   ///< being written to the client while toClient fills again
     std::string terminateReason;
     bool upstreamLost = false; ///< the database side ended on its own
     bool clientDone = false;   ///< the client said Terminate or went away
@@ -560,9 +562,20 @@ struct ClientSession::Impl
     {
         if (toUpstream.empty())
             co_return;
-        std::vector<std::uint8_t> out;
-        out.swap(toUpstream);
-        co_await upstream->stream->writeAll(out);
+        co_await send(*upstream->stream, toUpstream, sendingUpstream);
+    }
+
+    /// Writes what `pending` holds, through `sending` so that `pending` can fill again meanwhile. Both
+    /// keep their memory for the next statement (no allocation per statement), unless a large result
+    /// grew them: an idle session holds little.
+    static asio::awaitable<void> send(Stream &stream, std::vector<std::uint8_t> &pending, std::vector<std::uint8_t> &sending)
+    {
+        constexpr std::size_t kKeptCapacity = 16 * 1024;
+        sending.swap(pending);
+        co_await stream.writeAll(sending);
+        sending.clear();
+        if (sending.capacity() > kKeptCapacity)
+            sending.shrink_to_fit();
     }
 
     void poison(const proto::ErrorFields &error, bool simpleQuery, std::string_view statementName = {})
@@ -614,7 +627,9 @@ struct ClientSession::Impl
     asio::awaitable<void> relayClient()
     {
         for (;;) {
-            const proto::Frame frame = co_await readFrame(client, clientDecoder);
+            proto::Frame frame;
+            if (!takeBufferedFrame(clientDecoder, frame))
+                frame = co_await readFrame(client, clientDecoder);
             const char tag = frame.tag;
             switch (tag) {
             case proto::fe::Query: {
@@ -729,7 +744,9 @@ struct ClientSession::Impl
     asio::awaitable<void> relayUpstream()
     {
         for (;;) {
-            const proto::Frame frame = co_await readFrame(*upstream->stream, upstream->decoder);
+            proto::Frame frame;
+            if (!takeBufferedFrame(upstream->decoder, frame))
+                frame = co_await readFrame(*upstream->stream, upstream->decoder);
             if (internal.active) {
                 consumeInternal(frame);
                 continue;
@@ -765,11 +782,8 @@ struct ClientSession::Impl
                     throw std::runtime_error("audit log unavailable");
                 }
             }
-            if (!upstream->decoder.hasFrame() || toClient.size() > 256 * 1024) {
-                std::vector<std::uint8_t> out;
-                out.swap(toClient);
-                co_await client.writeAll(out);
-            }
+            if (!upstream->decoder.hasFrame() || toClient.size() > 256 * 1024)
+                co_await send(client, toClient, sendingClient);
         }
     }
 

@@ -20,6 +20,13 @@ public:
 /// What one read asks for at least: a small result in one call, and little memory per idle connection.
 inline constexpr std::size_t kReadChunk = 8 * 1024;
 
+/// The next frame when it is already buffered (most messages arrive several to a read): taken without
+/// the coroutine frame a call of readFrame allocates. False when readFrame has to wait or report an error.
+inline bool takeBufferedFrame(protocol::FrameDecoder &decoder, protocol::Frame &frame)
+{
+    return decoder.next(frame) == protocol::FrameDecoder::Status::Frame;
+}
+
 /// Waits for the next whole frame. Throws ProtocolViolation on a framing error and asio's
 /// system_error when the connection ends.
 inline asio::awaitable<protocol::Frame> readFrame(Stream &stream, protocol::FrameDecoder &decoder)

@@ -35,11 +35,27 @@ asio::awaitable<std::size_t> Stream::readSome(std::span<std::uint8_t> buffer)
 
 asio::awaitable<void> Stream::writeAll(std::span<const std::uint8_t> bytes)
 {
-    const auto b = asio::buffer(bytes.data(), bytes.size());
-    if (m_tls)
-        co_await asio::async_write(*m_tls, b, asio::use_awaitable);
-    else
-        co_await asio::async_write(m_socket, b, asio::use_awaitable);
+    if (m_tls) {
+        co_await asio::async_write(*m_tls, asio::buffer(bytes.data(), bytes.size()), asio::use_awaitable);
+        co_return;
+    }
+    // Plain TCP: a statement's messages nearly always fit the socket's send buffer. Sent at once with a
+    // non-blocking send, they cost no asynchronous operation and no turn of the I/O loop; only what the
+    // socket does not take now waits for it to drain.
+    const std::size_t sent = sendNow(bytes);
+    if (sent < bytes.size())
+        co_await asio::async_write(m_socket, asio::buffer(bytes.data() + sent, bytes.size() - sent), asio::use_awaitable);
+}
+
+std::size_t Stream::sendNow(std::span<const std::uint8_t> bytes)
+{
+    asio::error_code ec;
+    if (!m_socket.non_blocking())
+        m_socket.non_blocking(true, ec);
+    if (ec)
+        return 0; // the asynchronous write reports it
+    const std::size_t sent = m_socket.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    return ec ? 0 : sent; // would block, or an error the asynchronous write reports
 }
 
 bool Stream::moveTo(const asio::any_io_executor &executor)

@@ -41,6 +41,9 @@ public:
     std::string remoteAddress() const; ///< "address:port", or "" when unknown
 
 private:
+    /// Sends what the plain socket takes without blocking; the rest is the caller's to wait for.
+    std::size_t sendNow(std::span<const std::uint8_t> bytes);
+
     asio::ip::tcp::socket m_socket;
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket &>> m_tls;
 };

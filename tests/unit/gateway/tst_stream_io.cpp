@@ -3,7 +3,8 @@
 // socket to become readable instead of first trying a recv that finds nothing (counted here by
 // wrapping recv(2)), and that saving loses nothing: bytes that arrive while no read is pending, bytes
 // that arrive between two reads before the reactor has looked, and reads that fill their buffer all
-// come through, in order.
+// come through, in order. Writes go out at once when the socket takes them, and a write larger than
+// the socket takes arrives whole.
 
 #include "gateway/transport/draining_read.h"
 #include "gateway/transport/stream.h"
@@ -125,7 +126,7 @@ asio::awaitable<std::string> readExactly(Stream &stream, std::size_t size, std::
 
 } // namespace
 
-class TestStreamReads : public QObject
+class TestStreamIo : public QObject
 {
     Q_OBJECT
 
@@ -256,7 +257,41 @@ private slots:
         QCOMPARE(got.size(), sent.size());
         QVERIFY(got == sent);
     }
+
+    // Several MiB in one write: the socket takes part at once, the rest as the peer reads it.
+    void aWriteLargerThanTheSocketTakesArrivesWhole()
+    {
+        Connection c;
+        std::string sent;
+        for (int i = 0; sent.size() < 8 << 20; ++i)
+            sent += "data row " + std::to_string(i) + "\n";
+        const std::string small = "and then a small one";
+        const std::string expected = sent + small;
+        std::string got;
+        std::thread reader([&] {
+            std::string chunk(64 * 1024, '\0');
+            while (got.size() < expected.size()) {
+                asio::error_code ec;
+                const std::size_t n = c.peer.read_some(asio::buffer(chunk), ec);
+                if (ec)
+                    break;
+                got.append(chunk, 0, n);
+                if (got.size() < (1 << 20))
+                    ::usleep(200); // a slow reader at first: the socket's buffers fill
+            }
+        });
+        const bool ok = c.run([&]() -> asio::awaitable<void> {
+            const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(sent.data()), sent.size());
+            co_await c.stream->writeAll(bytes);
+            const std::span<const std::uint8_t> more(reinterpret_cast<const std::uint8_t *>(small.data()), small.size());
+            co_await c.stream->writeAll(more);
+        });
+        reader.join();
+        QVERIFY(ok);
+        QCOMPARE(got.size(), expected.size());
+        QVERIFY(got == expected);
+    }
 };
 
-QTEST_GUILESS_MAIN(TestStreamReads)
-#include "tst_stream_reads.moc"
+QTEST_GUILESS_MAIN(TestStreamIo)
+#include "tst_stream_io.moc"
