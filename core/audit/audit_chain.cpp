@@ -17,11 +17,10 @@ namespace {
 std::string hex(const unsigned char *data, unsigned int length)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
+    std::string out(std::size_t(length) * 2, '\0');
     for (unsigned int i = 0; i < length; ++i) {
-        out += digits[data[i] >> 4];
-        out += digits[data[i] & 0x0f];
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0x0f];
     }
     return out;
 }

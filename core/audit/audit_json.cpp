@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+
 namespace writ::audit {
 
 namespace {
@@ -31,18 +35,28 @@ namespace {
 /// Appends `value` as a JSON string. Printable ASCII without quotes or backslashes (nearly every
 /// audited value) is copied as is; anything else goes through nlohmann-json's serializer, so escapes
 /// and the replacement of invalid UTF-8 are exactly the library's.
+/// Bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> kPlainBytes = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c <= 0x7e; ++c)
+        plain[c] = c != '"' && c != '\\';
+    return plain;
+}();
+
 void appendString(std::string &out, std::string_view value)
 {
+    // Every byte is looked at (no early exit): a loop the compiler can keep simple, and the plain
+    // case is the one that matters.
     bool plain = true;
     for (const char c : value)
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-            plain = false;
-            break;
-        }
+        plain &= kPlainBytes[static_cast<unsigned char>(c)];
     if (plain) {
-        out += '"';
-        out.append(value);
-        out += '"';
+        const std::size_t at = out.size();
+        out.resize(at + value.size() + 2);
+        char *p = out.data() + at;
+        *p = '"';
+        std::memcpy(p + 1, value.data(), value.size());
+        p[value.size() + 1] = '"';
         return;
     }
     out += nlohmann::json(std::string(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -71,12 +85,19 @@ public:
 private:
     void name(std::string_view key)
     {
+        // ,"key": in one append (keys are short literals of this file)
+        char head[32];
+        std::size_t n = 0;
         if (!m_first)
-            m_out += ',';
+            head[n++] = ',';
         m_first = false;
-        m_out += '"';
-        m_out.append(key);
-        m_out += "\":";
+        head[n++] = '"';
+        const std::size_t length = std::min(key.size(), sizeof head - 4);
+        std::memcpy(head + n, key.data(), length);
+        n += length;
+        head[n++] = '"';
+        head[n++] = ':';
+        m_out.append(head, n);
     }
     std::string &m_out;
     bool m_first = true;
