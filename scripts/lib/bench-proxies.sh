@@ -36,9 +36,11 @@ audit: { file: $WORK/audit.jsonl, key_file: $WORK/audit.key }
 max_clients: $max_clients
 $extra
 YAML
-  "$GATEWAY" --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
+  # WRIT_BENCH_GATEWAY_WRAPPER runs the gateway under a tool, e.g. "valgrind --tool=callgrind
+  # --callgrind-out-file=/tmp/gw.callgrind" to count its instructions per statement.
+  ${WRIT_BENCH_GATEWAY_WRAPPER:-} "$GATEWAY" --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
   GW_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     GW_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/gateway.log")
     [ -n "$GW_PORT" ] && return 0
     sleep 0.1
