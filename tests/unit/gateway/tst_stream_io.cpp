@@ -104,6 +104,23 @@ struct Connection
     }
 };
 
+/// Lines "<prefix> <n>" until the text holds at least `size` bytes: easy to tell where a byte went missing.
+std::string numberedRows(const std::string &prefix, std::size_t size)
+{
+    std::string text;
+    for (int i = 0; text.size() < size; ++i)
+        text += prefix + " " + std::to_string(i) + "\n";
+    return text;
+}
+
+/// The exchange finished in time and every byte arrived, in order (the last check of a test).
+void verifyArrivedWhole(bool finished, const std::string &got, const std::string &expected)
+{
+    QVERIFY(finished);
+    QCOMPARE(got.size(), expected.size());
+    QVERIFY(got == expected);
+}
+
 asio::awaitable<std::string> readSome(Stream &stream, std::size_t room)
 {
     std::string buffer(room, '\0');
@@ -214,26 +231,20 @@ private slots:
     void fullReadsLeaveTheRestReadable()
     {
         Connection c;
-        std::string sent;
-        for (int i = 0; sent.size() < 10000; ++i)
-            sent += std::to_string(i) + ",";
+        const std::string sent = numberedRows("", 10000);
         std::string got;
         const bool ok = c.run([&]() -> asio::awaitable<void> {
             c.send(sent); // the peer says everything once, then waits
             got = co_await readExactly(*c.stream, sent.size(), 1000);
         });
-        QVERIFY(ok);
-        QCOMPARE(got.size(), sent.size());
-        QVERIFY(got == sent);
+        verifyArrivedWhole(ok, got, sent);
     }
 
     // A stream written in uneven pieces from another thread, read in small and large chunks.
     void aStreamWrittenInPiecesArrivesWhole()
     {
         Connection c;
-        std::string sent;
-        for (int i = 0; sent.size() < 1 << 20; ++i)
-            sent += "row " + std::to_string(i * 7919) + "\n";
+        const std::string sent = numberedRows("row", 1 << 20);
         std::thread writer([&] {
             std::size_t at = 0;
             for (std::size_t piece = 1; at < sent.size(); piece = piece * 3 % 65521 + 1) {
@@ -253,18 +264,14 @@ private slots:
             }
         });
         writer.join();
-        QVERIFY(ok);
-        QCOMPARE(got.size(), sent.size());
-        QVERIFY(got == sent);
+        verifyArrivedWhole(ok, got, sent);
     }
 
     // Several MiB in one write: the socket takes part at once, the rest as the peer reads it.
     void aWriteLargerThanTheSocketTakesArrivesWhole()
     {
         Connection c;
-        std::string sent;
-        for (int i = 0; sent.size() < 8 << 20; ++i)
-            sent += "data row " + std::to_string(i) + "\n";
+        const std::string sent = numberedRows("data row", 8 << 20);
         const std::string small = "and then a small one";
         const std::string expected = sent + small;
         std::string got;
@@ -287,9 +294,7 @@ private slots:
             co_await c.stream->writeAll(more);
         });
         reader.join();
-        QVERIFY(ok);
-        QCOMPARE(got.size(), expected.size());
-        QVERIFY(got == expected);
+        verifyArrivedWhole(ok, got, expected);
     }
 };
 
