@@ -570,7 +570,7 @@ struct ClientSession::Impl
     /// grew them: an idle session holds little.
     static asio::awaitable<void> send(Stream &stream, std::vector<std::uint8_t> &pending, std::vector<std::uint8_t> &sending)
     {
-        constexpr std::size_t kKeptCapacity = 16 * 1024;
+        constexpr std::size_t kKeptCapacity = 4 * 1024; // a few rows; 4 buffers at most this size stay with an idle session
         sending.swap(pending);
         co_await stream.writeAll(sending);
         sending.clear();
