@@ -32,9 +32,6 @@ const char *toString(EventKind k)
 
 namespace {
 
-/// Appends `value` as a JSON string. Printable ASCII without quotes or backslashes (nearly every
-/// audited value) is copied as is; anything else goes through nlohmann-json's serializer, so escapes
-/// and the replacement of invalid UTF-8 are exactly the library's.
 /// Bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
 constexpr std::array<bool, 256> kPlainBytes = [] {
     std::array<bool, 256> plain{};
@@ -43,6 +40,9 @@ constexpr std::array<bool, 256> kPlainBytes = [] {
     return plain;
 }();
 
+/// Appends `value` as a JSON string. Printable ASCII without quotes or backslashes (nearly every
+/// audited value) is copied as is; anything else goes through nlohmann-json's serializer, so escapes
+/// and the replacement of invalid UTF-8 are exactly the library's.
 void appendString(std::string &out, std::string_view value)
 {
     // Every byte is looked at (no early exit): a loop the compiler can keep simple, and the plain
