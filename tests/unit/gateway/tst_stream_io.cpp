@@ -4,7 +4,7 @@
 // wrapping recv(2)), and that saving loses nothing: bytes that arrive while no read is pending, bytes
 // that arrive between two reads before the reactor has looked, and reads that fill their buffer all
 // come through, in order. Writes go out at once when the socket takes them, and a write larger than
-// the socket takes arrives whole.
+// the socket takes arrives whole; a write to a peer that left fails with an error.
 
 #include "gateway/transport/draining_read.h"
 #include "gateway/transport/stream.h"
@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cerrno>
 #include <string>
+#include <system_error>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <thread>
@@ -295,6 +296,28 @@ private slots:
         });
         reader.join();
         verifyArrivedWhole(ok, got, expected);
+    }
+
+    // The peer went away: writing to it ends in an error the session can handle (it ends that
+    // session), never a crash, a hang or a signal.
+    void writingToAPeerThatLeftFailsCleanly()
+    {
+        Connection c;
+        c.peer.set_option(asio::socket_base::linger(true, 0)); // close with a reset, as a killed client does
+        c.peer.close();
+        const std::string chunk(64 * 1024, 'x');
+        std::string failure;
+        const bool ok = c.run([&]() -> asio::awaitable<void> {
+            const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t *>(chunk.data()), chunk.size());
+            try {
+                for (int i = 0; i < 100; ++i) // the first writes may still be taken; the reset ends it
+                    co_await c.stream->writeAll(bytes);
+            } catch (const std::system_error &e) {
+                failure = e.code().message();
+            }
+        });
+        QVERIFY(ok);
+        QVERIFY2(!failure.empty(), "writing to a reset connection did not fail");
     }
 };
 
