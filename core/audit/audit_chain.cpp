@@ -14,15 +14,13 @@ namespace writ::audit {
 
 namespace {
 
-std::string hex(const unsigned char *data, unsigned int length)
+void writeHex(const unsigned char *data, std::size_t length, char *out)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    std::string out(std::size_t(length) * 2, '\0');
-    for (unsigned int i = 0; i < length; ++i) {
+    for (std::size_t i = 0; i < length; ++i) {
         out[2 * i] = digits[data[i] >> 4];
         out[2 * i + 1] = digits[data[i] & 0x0f];
     }
-    return out;
 }
 
 } // namespace
@@ -49,29 +47,40 @@ ChainHasher::~ChainHasher()
     EVP_MAC_CTX_free(m_keyed);
 }
 
-std::string ChainHasher::operator()(const std::string &prev, const std::string &body) const
+bool ChainHasher::hexDigest(std::string_view prev, std::string_view body, char *hex) const
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     static constexpr unsigned char newline = '\n';
-    if (!m_keyed) {
-        unsigned int length = 0;
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
-        const bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), nullptr) && EVP_DigestUpdate(md, prev.data(), prev.size())
-                        && EVP_DigestUpdate(md, &newline, 1) && EVP_DigestUpdate(md, body.data(), body.size())
-                        && EVP_DigestFinal_ex(md, digest, &length);
-        EVP_MD_CTX_free(md);
-        return ok ? hex(digest, length) : std::string();
-    }
-    // Initialising without a key resets the context to the key set in the constructor (the key
-    // schedule is not done again).
     std::size_t length = 0;
-    const bool ok = EVP_MAC_init(m_keyed, nullptr, 0, nullptr)
-                    && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(prev.data()), prev.size())
-                    && EVP_MAC_update(m_keyed, &newline, 1)
-                    && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(body.data()), body.size())
-                    && EVP_MAC_final(m_keyed, digest, &length, sizeof digest);
+    bool ok = false;
+    if (!m_keyed) {
+        unsigned int mdLength = 0;
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        ok = md && EVP_DigestInit_ex(md, EVP_sha256(), nullptr) && EVP_DigestUpdate(md, prev.data(), prev.size())
+             && EVP_DigestUpdate(md, &newline, 1) && EVP_DigestUpdate(md, body.data(), body.size())
+             && EVP_DigestFinal_ex(md, digest, &mdLength);
+        EVP_MD_CTX_free(md);
+        length = mdLength;
+    } else {
+        // Initialising without a key resets the context to the key set in the constructor (the key
+        // schedule is not done again).
+        ok = EVP_MAC_init(m_keyed, nullptr, 0, nullptr)
+             && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(prev.data()), prev.size())
+             && EVP_MAC_update(m_keyed, &newline, 1)
+             && EVP_MAC_update(m_keyed, reinterpret_cast<const unsigned char *>(body.data()), body.size())
+             && EVP_MAC_final(m_keyed, digest, &length, sizeof digest);
+    }
+    if (!ok || length * 2 != kHashHexLength)
+        return false;
+    writeHex(digest, length, hex);
+    return true;
+}
+
+std::string ChainHasher::operator()(std::string_view prev, std::string_view body) const
+{
+    char hex[kHashHexLength];
     // An empty hash never matches: a record that could not be hashed fails verification instead of passing.
-    return ok ? hex(digest, static_cast<unsigned int>(length)) : std::string();
+    return hexDigest(prev, body, hex) ? std::string(hex, sizeof hex) : std::string();
 }
 
 std::string AuditChain::seal(const AuditEvent &event)
@@ -79,12 +88,24 @@ std::string AuditChain::seal(const AuditEvent &event)
     const std::int64_t time = event.timeMicros != 0
                                   ? event.timeMicros
                                   : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    std::string line = recordBody(event, time, m_seq + 1, m_prev);
-    const std::string hash = m_hash(m_prev, line);
-    ++m_seq;
-    m_prev = hash;
-    appendHash(line, hash);
+    std::string line;
+    sealInto(line, draftRecord(event, time));
     return line;
+}
+
+void AuditChain::sealInto(std::string &out, const RecordDraft &draft)
+{
+    const std::size_t start = out.size();
+    appendRecordBody(out, draft, m_seq + 1, m_prev);
+    char hex[kHashHexLength];
+    // A record that could not be hashed gets an empty hash, which never verifies (nor does the next
+    // record's prev): the break shows instead of passing.
+    const std::string_view hash = m_hash.hexDigest(m_prev, std::string_view(out).substr(start), hex) ? std::string_view(hex, sizeof hex)
+                                                                                                      : std::string_view();
+    out.pop_back(); // the closing brace
+    out.append(kHashMember).append(hash).append("\"}");
+    ++m_seq;
+    m_prev.assign(hash);
 }
 
 } // namespace writ::audit

@@ -13,8 +13,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace writ::audit {
+
+struct RecordDraft;
 
 /// hash = HMAC-SHA256(key, prev + "\n" + body) with a key, SHA-256(prev + "\n" + body) without; lower-case hex.
 /// The keyed MAC is set up once and reset for each record: a gateway seals one record per statement,
@@ -28,7 +31,9 @@ public:
     ChainHasher(const ChainHasher &) = delete;
     ChainHasher &operator=(const ChainHasher &) = delete;
 
-    std::string operator()(const std::string &prev, const std::string &body) const;
+    std::string operator()(std::string_view prev, std::string_view body) const;
+    /// The same into `hex` (64 characters, not terminated); false when it could not be computed.
+    bool hexDigest(std::string_view prev, std::string_view body, char *hex) const;
     bool keyed() const { return m_keyed != nullptr; }
 
 private:
@@ -51,6 +56,8 @@ public:
 
     /// The sealed JSON line for `event` (no trailing newline); advances the chain.
     std::string seal(const AuditEvent &event);
+    /// Appends the sealed line for a record serialized beforehand (no trailing newline); advances the chain.
+    void sealInto(std::string &out, const RecordDraft &draft);
 
     std::uint64_t lastSeq() const { return m_seq; }
     const std::string &lastHash() const { return m_prev; }

@@ -5,16 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 
 namespace writ::audit {
-
-namespace {
-
-constexpr std::string_view kHashMember = ",\"hash\":\"";
-constexpr std::size_t kHexLength = 64;
-
-} // namespace
 
 const char *toString(EventKind k)
 {
@@ -62,100 +56,107 @@ void appendString(std::string &out, std::string_view value)
     out += nlohmann::json(std::string(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-/// Writes an object's members in the order they are added; the caller adds them in sorted key order.
+/// Appends the members of one object, each as ,"key":value in the order the caller adds them (sorted
+/// by key); finish() turns the first member's comma into the opening brace. Keys are literals written
+/// with their punctuation ("member" names them as they appear), so a member costs two appends.
 class MemberWriter
 {
 public:
-    explicit MemberWriter(std::string &out) : m_out(out) { m_out += '{'; }
-    void text(std::string_view key, std::string_view value, bool always = false)
+    explicit MemberWriter(std::string &out) : m_out(out), m_start(out.size()) {}
+
+    /// `head` is the member's ,"key": ; an empty value leaves the member out unless `always`.
+    void text(std::string_view head, std::string_view value, bool always = false)
     {
         if (value.empty() && !always)
             return;
-        name(key);
+        m_out += head;
         appendString(m_out, value);
     }
     template<typename Integer>
-    void number(std::string_view key, Integer value)
+    void number(std::string_view head, Integer value)
     {
-        name(key);
-        m_out += std::to_string(value);
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+        m_out += head;
+        m_out.append(digits, end);
     }
-    void finish() { m_out += '}'; }
+    /// Where the next member would go, relative to where this object starts.
+    std::uint32_t position() const { return static_cast<std::uint32_t>(m_out.size() - m_start); }
+    void finish()
+    {
+        m_out += '}';
+        m_out[m_start] = '{'; // the first member's comma: "event" is always there, so there is one
+    }
 
 private:
-    void name(std::string_view key)
-    {
-        // ,"key": in one append (keys are short literals of this file)
-        char head[32];
-        std::size_t n = 0;
-        if (!m_first)
-            head[n++] = ',';
-        m_first = false;
-        head[n++] = '"';
-        const std::size_t length = std::min(key.size(), sizeof head - 4);
-        std::memcpy(head + n, key.data(), length);
-        n += length;
-        head[n++] = '"';
-        head[n++] = ':';
-        m_out.append(head, n);
-    }
     std::string &m_out;
-    bool m_first = true;
+    std::size_t m_start;
 };
 
 } // namespace
 
-std::string recordBody(const AuditEvent &e, std::int64_t timeMicros, std::uint64_t seq, const std::string &prev)
+RecordDraft draftRecord(const AuditEvent &e, std::int64_t timeMicros)
 {
     // Canonical: members in byte order of their keys, no spaces, nlohmann-json's escaping (a test
     // compares every field against the library's own serialization). Written directly because
     // building a JSON object per statement was the largest part of the gateway's own CPU time.
-    std::string out;
-    out.reserve(256 + e.query.size() + e.message.size());
-    MemberWriter w(out);
-    w.text("agent", e.agent);
-    w.text("approval", e.approval);
-    w.text("client", e.client);
-    w.text("db_role", e.databaseRole);
+    RecordDraft d;
+    d.text.reserve(192 + e.agent.size() + e.task.size() + e.taskType.size() + e.workflow.size() + e.session.size() + e.client.size()
+                   + e.databaseRole.size() + e.fingerprint.size() + e.query.size() + e.verdict.size() + e.rule.size()
+                   + e.approval.size() + e.sqlstate.size() + e.message.size());
+    MemberWriter w(d.text);
+    w.text(",\"agent\":", e.agent);
+    w.text(",\"approval\":", e.approval);
+    w.text(",\"client\":", e.client);
+    w.text(",\"db_role\":", e.databaseRole);
     if (e.durationMicros)
-        w.number("duration_us", *e.durationMicros);
-    w.text("event", toString(e.kind), true);
-    w.text("fingerprint", e.fingerprint);
-    w.text("message", e.message);
-    w.text("prev", prev, true);
-    w.text("query", e.query);
+        w.number(",\"duration_us\":", *e.durationMicros);
+    w.text(",\"event\":", toString(e.kind), true);
+    w.text(",\"fingerprint\":", e.fingerprint);
+    w.text(",\"message\":", e.message);
+    d.prevAt = w.position();
+    w.text(",\"query\":", e.query);
     if (e.rows)
-        w.number("rows", *e.rows);
-    w.text("rule", e.rule);
-    w.number("seq", seq);
-    w.text("session", e.session);
-    w.text("sqlstate", e.sqlstate);
-    w.text("task", e.task);
-    w.text("task_type", e.taskType);
-    w.number("time_us", timeMicros);
-    w.text("verdict", e.verdict);
-    w.text("workflow", e.workflow);
+        w.number(",\"rows\":", *e.rows);
+    w.text(",\"rule\":", e.rule);
+    d.seqAt = w.position();
+    w.text(",\"session\":", e.session);
+    w.text(",\"sqlstate\":", e.sqlstate);
+    w.text(",\"task\":", e.task);
+    w.text(",\"task_type\":", e.taskType);
+    w.number(",\"time_us\":", timeMicros);
+    w.text(",\"verdict\":", e.verdict);
+    w.text(",\"workflow\":", e.workflow);
     w.finish();
-    return out;
+    return d;
 }
 
-void appendHash(std::string &body, const std::string &hash)
+void appendRecordBody(std::string &out, const RecordDraft &draft, std::uint64_t seq, std::string_view prev)
 {
-    body.pop_back(); // the closing brace
-    body.append(kHashMember).append(hash).append("\"}");
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, seq).ptr;
+    const std::string_view text = draft.text;
+    out.reserve(out.size() + text.size() + prev.size() + 40);
+    out += text.substr(0, draft.prevAt);
+    out += ",\"prev\":";
+    appendString(out, prev);
+    out += text.substr(draft.prevAt, draft.seqAt - draft.prevAt);
+    out += ",\"seq\":";
+    out.append(digits, end);
+    out += text.substr(draft.seqAt);
 }
 
 std::optional<ParsedLine> parseLine(const std::string &line, std::string &problem)
 {
     // The hash member is the line's last one, appended after serialization: find it by position.
-    const std::size_t tail = kHashMember.size() + kHexLength + 2; // ,"hash":"<64 hex>"}
+    const std::size_t tail = kHashMember.size() + kHashHexLength + 2; // ,"hash":"<64 hex>"}
     if (line.size() < tail + 2 || line.compare(line.size() - tail, kHashMember.size(), kHashMember) != 0
         || line.compare(line.size() - 2, 2, "\"}") != 0) {
         problem = "the line does not end with a hash member";
         return std::nullopt;
     }
     ParsedLine p;
-    p.hash = line.substr(line.size() - kHexLength - 2, kHexLength);
+    p.hash = line.substr(line.size() - kHashHexLength - 2, kHashHexLength);
     p.body = line.substr(0, line.size() - tail) + "}";
     const auto j = nlohmann::json::parse(p.body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {

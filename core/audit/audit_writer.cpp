@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "audit/audit_writer.h"
 
-#include "audit/audit_json.h"
 #include "audit/audit_verify.h"
 
 #include <algorithm>
@@ -61,12 +60,24 @@ bool AuditWriter::writeWhole(const std::string &bytes)
     return true;
 }
 
-std::uint64_t AuditWriter::queue(AuditEvent &&event, bool mustBeWritten)
+namespace {
+
+/// The record serialized now, by the calling thread: its time is when it happened (or now), not when
+/// it is written.
+RecordDraft draftNow(const AuditEvent &event)
 {
-    if (event.timeMicros == 0) // when it happened, not when it was written
-        event.timeMicros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t time = event.timeMicros != 0
+                                  ? event.timeMicros
+                                  : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return draftRecord(event, time);
+}
+
+} // namespace
+
+std::uint64_t AuditWriter::queue(RecordDraft &&record, bool mustBeWritten)
+{
     const std::uint64_t ticket = m_nextTicket++;
-    m_pending.push_back({std::move(event), ticket, mustBeWritten});
+    m_pending.push_back({std::move(record), ticket, mustBeWritten});
     return ticket;
 }
 
@@ -79,7 +90,7 @@ bool AuditWriter::writePending()
         const std::string hashBefore = m_chain.lastHash();
         m_bytes.clear();
         for (const Pending &p : m_pending) {
-            m_bytes += m_chain.seal(p.event);
+            m_chain.sealInto(m_bytes, p.record);
             m_bytes += '\n';
         }
         if (writeWhole(m_bytes)) {
@@ -99,15 +110,16 @@ bool AuditWriter::writePending()
     return false;
 }
 
-bool AuditWriter::append(AuditEvent event)
+bool AuditWriter::append(const AuditEvent &event)
 {
-    return commit(stage(std::move(event)));
+    return commit(stage(event));
 }
 
-std::uint64_t AuditWriter::stage(AuditEvent event)
+std::uint64_t AuditWriter::stage(const AuditEvent &event)
 {
+    RecordDraft record = draftNow(event);
     std::lock_guard lock(m_mutex);
-    return queue(std::move(event), true);
+    return queue(std::move(record), true);
 }
 
 bool AuditWriter::commit(std::uint64_t ticket)
@@ -123,12 +135,13 @@ bool AuditWriter::commit(std::uint64_t ticket)
     return written;
 }
 
-bool AuditWriter::appendDeferred(AuditEvent event)
+bool AuditWriter::appendDeferred(const AuditEvent &event)
 {
+    RecordDraft record = draftNow(event);
     std::lock_guard lock(m_mutex);
     if (m_fd < 0)
         return false;
-    queue(std::move(event), false);
+    queue(std::move(record), false);
     return m_pending.size() < kMaxPendingRecords || writePending();
 }
 

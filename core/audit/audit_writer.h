@@ -15,6 +15,7 @@
 // a statement that was refused for want of its record.
 
 #include "audit/audit_chain.h"
+#include "audit/audit_json.h"
 
 #include <chrono>
 #include <cstdint>
@@ -35,16 +36,17 @@ public:
     AuditWriter(const AuditWriter &) = delete;
     AuditWriter &operator=(const AuditWriter &) = delete;
 
-    /// All thread-safe. False (and error() says why) when the record could not be written whole.
-    bool append(AuditEvent event);
+    /// All thread-safe; each serializes its record before taking the writer's lock. False (and error()
+    /// says why) when the record could not be written whole.
+    bool append(const AuditEvent &event);
     /// A record that must reach the file before the caller goes on: stage() queues it and returns its
     /// ticket, commit(ticket) writes it with everything queued before it unless an earlier commit() or
     /// flush() already did. Between the two the caller lets others stage theirs.
-    std::uint64_t stage(AuditEvent event);
+    std::uint64_t stage(const AuditEvent &event);
     bool commit(std::uint64_t ticket);
     /// For records of what already happened: written with the next write, or at once when
     /// kMaxPendingRecords are waiting. False only when the file is unusable.
-    bool appendDeferred(AuditEvent event);
+    bool appendDeferred(const AuditEvent &event);
     bool flush();
 
     std::string error() const;
@@ -56,12 +58,12 @@ public:
 private:
     struct Pending
     {
-        AuditEvent event;
+        RecordDraft record;
         std::uint64_t ticket = 0;
         bool mustBeWritten = false; ///< staged (a caller waits on it), not deferred
     };
 
-    std::uint64_t queue(AuditEvent &&event, bool mustBeWritten);
+    std::uint64_t queue(RecordDraft &&record, bool mustBeWritten);
     bool writePending();
     bool writeWhole(const std::string &bytes);
 

@@ -64,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     proto::FrameDecoder client(proto::FrameDecoder::Phase::Startup, limits);
     proto::FrameDecoder upstream(proto::FrameDecoder::Phase::Messages, limits);
     writ::gateway::ResponseFilter filter(3);
-    filter.forwardedQuery({"SELECT 1", "allowed"});
+    filter.forwardedQuery({std::make_shared<const writ::gateway::StatementText>(writ::gateway::StatementText{"SELECT 1", nullptr})});
+    std::vector<writ::gateway::CompletedStatement> completed;
     bool clientFailed = false, upstreamFailed = false;
 
     for (std::size_t at = 0; at < stream.size(); at += chunk) {
@@ -98,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
                 break;
             decodeBackend(f);
             (void)filter.onUpstream(f.tag, f.body);
-            (void)filter.takeCompleted();
+            filter.takeCompleted(completed);
         }
         if (clientFailed && upstreamFailed)
             break;

@@ -119,14 +119,11 @@ struct ClientSession::Impl
     ResponseFilter filter;
     TaskCounter taskStatements;                       ///< statements of the task through this gateway, shared by its sessions
     std::set<std::string> sqlPrepared;                ///< SQL-level PREPARE names allowed in this session
-    /// An allowed extended-protocol text and how the audit names it (decided once, at Parse).
-    struct DecidedText
-    {
-        std::string sql;
-        std::shared_ptr<const StatementIdentity> identity;
-    };
-    std::map<std::string, std::shared_ptr<const DecidedText>> parsedSql; ///< extended protocol: statement name -> text
-    std::map<std::string, std::shared_ptr<const DecidedText>> portalSql; ///< portal name -> text
+    /// Extended protocol: allowed texts (decided once, at Parse) by statement name and by portal name.
+    std::map<std::string, std::shared_ptr<const StatementText>> parsedSql;
+    std::map<std::string, std::shared_ptr<const StatementText>> portalSql;
+    std::vector<CompletedStatement> completed; ///< taken from the filter after each answer (keeps its memory)
+    audit::AuditEvent completionRecord;        ///< the session's fields, set once; reused for every completion
     std::vector<std::uint8_t> toUpstream;
     std::vector<std::uint8_t> toClient;
     std::vector<std::uint8_t> sendingUpstream; ///< being written upstream while toUpstream fills again
@@ -180,6 +177,32 @@ struct ClientSession::Impl
         if (workflow.empty())
             if (auto trace = sql::sqlcommenterTraceId(sql))
                 e.workflow = std::move(*trace);
+    }
+
+    /// The record of a statement that ended upstream (or was discarded with its batch). It rides along
+    /// with the next write: the statement already ran. The session's record is reused, so a statement
+    /// assigns only what differs and allocates nothing once the strings have grown.
+    void auditCompletion(const CompletedStatement &done)
+    {
+        static const std::string unknownText;
+        const StatementText *text = done.statement.text.get();
+        const std::string &sql = text ? text->sql : unknownText;
+        audit::AuditEvent &e = completionRecord;
+        e.timeMicros = 0; // now
+        e.workflow = workflow;
+        attributeWorkflow(e, sql);
+        std::shared_ptr<const StatementIdentity> looked;
+        const StatementIdentity &identity = text && text->identity ? *text->identity : *(looked = ctx.statementIdentities().lookup(sql));
+        e.query = identity.query;
+        e.fingerprint = identity.fingerprint;
+        e.rows = done.rows;
+        e.durationMicros = done.duration.count();
+        e.sqlstate = done.sqlstate;
+        e.message = !done.ran ? std::string_view("not run: an earlier statement of its batch failed") : std::string_view(done.error);
+        if (!ctx.audit().appendDeferred(e)) {
+            log("audit write failed: " + ctx.audit().error());
+            throw std::runtime_error("audit log unavailable");
+        }
     }
 
     bool audit(const audit::AuditEvent &e)
@@ -455,6 +478,7 @@ struct ClientSession::Impl
         state = State::Ready;
         ++ctx.metrics().sessionsOpened;
         audit(event(audit::EventKind::Connect));
+        completionRecord = event(audit::EventKind::Statement);
         co_return true;
     }
 
@@ -636,7 +660,7 @@ struct ClientSession::Impl
                 const auto q = proto::decodeQuery(frame.body);
                 if (!q)
                     throw ProtocolViolation("malformed Query message");
-                const std::string sql(q->sql);
+                std::string sql(q->sql);
                 std::string rule;
                 std::shared_ptr<const StatementIdentity> identity;
                 taskStatements->fetch_add(1);
@@ -644,7 +668,7 @@ struct ClientSession::Impl
                     poison(*refused, true);
                 } else {
                     proto::encodeRaw(toUpstream, tag, frame.body);
-                    filter.forwardedQuery({sql, rule, std::move(identity)});
+                    filter.forwardedQuery({std::make_shared<const StatementText>(StatementText{std::move(sql), std::move(identity)})});
                 }
                 break;
             }
@@ -660,7 +684,7 @@ struct ClientSession::Impl
                     parsedSql.erase(std::string(p->name));
                 } else {
                     proto::encodeRaw(toUpstream, tag, frame.body);
-                    parsedSql[std::string(p->name)] = std::make_shared<const DecidedText>(DecidedText{sql, std::move(identity)});
+                    parsedSql[std::string(p->name)] = std::make_shared<const StatementText>(StatementText{sql, std::move(identity)});
                 }
                 ++unsyncedExtended;
                 break;
@@ -682,8 +706,7 @@ struct ClientSession::Impl
                 taskStatements->fetch_add(1);
                 const auto it = portalSql.find(std::string(e->portal));
                 proto::encodeRaw(toUpstream, tag, frame.body);
-                const DecidedText *text = it != portalSql.end() ? it->second.get() : nullptr;
-                filter.forwardedExecute({text ? text->sql : std::string(), "allowed", text ? text->identity : nullptr});
+                filter.forwardedExecute({it != portalSql.end() ? it->second : nullptr});
                 ++unsyncedExtended;
                 break;
             }
@@ -766,22 +789,9 @@ struct ClientSession::Impl
                 const auto executor = co_await asio::this_coro::executor;
                 asio::co_spawn(executor, cancelUpstream(ctx.config().upstream, upstream->key), asio::detached);
             }
-            for (auto &done : filter.takeCompleted()) {
-                auto e = event(audit::EventKind::Statement);
-                attributeWorkflow(e, done.statement.sql);
-                const auto identity = done.statement.identity ? done.statement.identity : ctx.statementIdentities().lookup(done.statement.sql);
-                e.query = identity->query;
-                e.fingerprint = identity->fingerprint;
-                e.rows = done.rows;
-                e.durationMicros = done.duration.count();
-                e.sqlstate = done.sqlstate;
-                e.message = !done.ran ? "not run: an earlier statement of its batch failed" : done.error;
-                // The statement already ran: its record rides along with the next decision's write.
-                if (!ctx.audit().appendDeferred(std::move(e))) {
-                    log("audit write failed: " + ctx.audit().error());
-                    throw std::runtime_error("audit log unavailable");
-                }
-            }
+            filter.takeCompleted(completed);
+            for (const CompletedStatement &done : completed)
+                auditCompletion(done);
             if (!upstream->decoder.hasFrame() || toClient.size() > 256 * 1024)
                 co_await send(client, toClient, sendingClient);
         }

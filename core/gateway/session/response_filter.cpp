@@ -29,13 +29,13 @@ std::string randomHex()
 void ResponseFilter::forwardedQuery(PendingStatement s)
 {
     ++m_syncsSent;
-    m_pending.push_back({std::move(s), m_syncsSent, {}});
+    m_pending.push_back({CompletedStatement{std::move(s)}, m_syncsSent});
 }
 
 void ResponseFilter::forwardedExecute(PendingStatement s)
 {
     s.execute = true;
-    m_pending.push_back({std::move(s), m_syncsSent + 1, {}});
+    m_pending.push_back({CompletedStatement{std::move(s)}, m_syncsSent + 1});
 }
 
 void ResponseFilter::forwardedSync() { ++m_syncsSent; }
@@ -52,13 +52,10 @@ std::string ResponseFilter::poisoned(protocol::ErrorFields error, bool simpleQue
 
 void ResponseFilter::finishFront(bool ran)
 {
-    Pending p = std::move(m_pending.front());
+    CompletedStatement &done = m_completed.emplace_back(std::move(m_pending.front().result));
     m_pending.pop_front();
-    p.result.statement = std::move(p.statement);
-    p.result.ran = ran;
-    p.result.duration
-        = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - p.result.statement.started);
-    m_completed.push_back(std::move(p.result));
+    done.ran = ran;
+    done.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - done.statement.started);
 }
 
 std::vector<std::uint8_t> ResponseFilter::rowLimitError() const
@@ -128,7 +125,7 @@ ResponseFilter::Result ResponseFilter::onUpstream(char tag, std::span<const std:
                     front.result.sqlstate = error->code;
                     front.result.error = error->message;
                 }
-                if (front.statement.execute)
+                if (front.result.statement.execute)
                     finishFront(true);
             }
         }
@@ -142,7 +139,7 @@ ResponseFilter::Result ResponseFilter::onUpstream(char tag, std::span<const std:
         ++m_syncsDone;
         // Everything of this batch is settled: statements the server never reached were discarded.
         while (!m_pending.empty() && m_pending.front().syncIndex <= m_syncsDone)
-            finishFront(!m_pending.front().statement.execute); // an Execute still pending here never ran
+            finishFront(!m_pending.front().result.statement.execute); // an Execute still pending here never ran
         while (!m_overrides.empty() && m_overrides.front().syncIndex <= m_syncsDone)
             m_overrides.pop_front(); // its poison was discarded after an earlier error in the batch
         return r;
@@ -152,11 +149,10 @@ ResponseFilter::Result ResponseFilter::onUpstream(char tag, std::span<const std:
     }
 }
 
-std::vector<CompletedStatement> ResponseFilter::takeCompleted()
+void ResponseFilter::takeCompleted(std::vector<CompletedStatement> &into)
 {
-    std::vector<CompletedStatement> out;
-    out.swap(m_completed);
-    return out;
+    into.clear();
+    into.swap(m_completed);
 }
 
 } // namespace writ::gateway

@@ -27,12 +27,18 @@ namespace writ::gateway {
 
 struct StatementIdentity;
 
+/// A decided statement's text and how the audit names it (when known when it was decided). Shared,
+/// not copied: an extended-protocol statement parsed once may run many times.
+struct StatementText
+{
+    std::string sql;
+    std::shared_ptr<const StatementIdentity> identity;
+};
+
 /// A statement forwarded upstream, awaiting its completion.
 struct PendingStatement
 {
-    std::string sql;
-    std::string rule;        ///< the rule that allowed it ("allowed") — for the audit record
-    std::shared_ptr<const StatementIdentity> identity; ///< how the audit names it, when known when it was decided
+    std::shared_ptr<const StatementText> text; ///< null when unknown (an Execute of a portal the gateway did not see bound)
     bool execute = false;    ///< an extended-protocol Execute (one completion) rather than a simple Query
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
@@ -74,8 +80,9 @@ public:
     /// Upstream side: what to do with one message from upstream.
     Result onUpstream(char tag, std::span<const std::uint8_t> body);
 
-    /// Statements that completed since the last call (for the audit log).
-    std::vector<CompletedStatement> takeCompleted();
+    /// Statements that completed since the last call (for the audit log), into `into` (replacing what
+    /// it held). The two vectors trade their memory: taking completions after every answer allocates nothing.
+    void takeCompleted(std::vector<CompletedStatement> &into);
 
     /// Sync points sent but not yet answered with ReadyForQuery.
     std::uint64_t outstanding() const { return m_syncsSent - m_syncsDone; }
@@ -93,9 +100,8 @@ private:
     };
     struct Pending
     {
-        PendingStatement statement;
+        CompletedStatement result; ///< its statement, and what is known of its outcome so far
         std::uint64_t syncIndex = 0;
-        CompletedStatement result;
     };
 
     void finishFront(bool ran);

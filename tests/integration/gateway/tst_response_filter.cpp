@@ -43,6 +43,15 @@ std::vector<std::uint8_t> ready(char status)
 
 const std::vector<std::uint8_t> kRow = {0, 1, 0, 0, 0, 1, '7'};
 
+PendingStatement statement(const std::string &sql) { return {std::make_shared<const StatementText>(StatementText{sql, nullptr})}; }
+
+std::vector<CompletedStatement> completed(ResponseFilter &f)
+{
+    std::vector<CompletedStatement> done;
+    f.takeCompleted(done);
+    return done;
+}
+
 proto::ErrorFields refusal()
 {
     proto::ErrorFields e;
@@ -71,7 +80,7 @@ private slots:
         QCOMPARE(replaced->message, refusal().message);
         QCOMPARE(f.onUpstream(proto::be::ReadyForQuery, ready('I')).action, ResponseFilter::Action::Relay);
         QCOMPARE(f.outstanding(), std::uint64_t(0));
-        QVERIFY(f.takeCompleted().empty()); // a refusal is audited when decided, not as a statement
+        QVERIFY(completed(f).empty()); // a refusal is audited when decided, not as a statement
     }
 
     void otherErrorsPassThroughUntouched()
@@ -85,27 +94,27 @@ private slots:
     void statementsAfterAFailureInABatchDidNotRun()
     {
         ResponseFilter f;
-        f.forwardedExecute({"SELECT 1", "allowed"});
+        f.forwardedExecute(statement("SELECT 1"));
         const std::string marker = f.poisoned(refusal(), false); // a denied Parse in the same batch
-        f.forwardedExecute({"SELECT 2", "allowed"});
+        f.forwardedExecute(statement("SELECT 2"));
         f.forwardedSync();
         QCOMPARE(f.onUpstream(proto::be::CommandComplete, complete("SELECT 1")).action, ResponseFilter::Action::Relay);
         QCOMPARE(f.onUpstream(proto::be::ErrorResponse, error("42601", "at or near \"" + marker + "\"")).action,
                  ResponseFilter::Action::Replace);
         f.onUpstream(proto::be::ReadyForQuery, ready('I'));
-        const auto done = f.takeCompleted();
+        const auto done = completed(f);
         QCOMPARE(done.size(), std::size_t(2));
-        QCOMPARE(done[0].statement.sql, std::string("SELECT 1"));
+        QCOMPARE(done[0].statement.text->sql, std::string("SELECT 1"));
         QVERIFY(done[0].ran);
         QCOMPARE(done[0].rows, std::int64_t(1));
-        QCOMPARE(done[1].statement.sql, std::string("SELECT 2"));
+        QCOMPARE(done[1].statement.text->sql, std::string("SELECT 2"));
         QVERIFY(!done[1].ran);
     }
 
     void discardedPoisonIsForgottenAtTheEndOfItsBatch()
     {
         ResponseFilter f;
-        f.forwardedExecute({"SELECT broken", "allowed"});
+        f.forwardedExecute(statement("SELECT broken"));
         const std::string marker = f.poisoned(refusal(), false);
         f.forwardedSync();
         // The first statement fails for its own reasons; the server discards the poison Parse.
@@ -113,7 +122,7 @@ private slots:
         f.onUpstream(proto::be::ReadyForQuery, ready('I'));
         // A later error that happens to mention the old marker is not swapped.
         QCOMPARE(f.onUpstream(proto::be::ErrorResponse, error("42601", marker)).action, ResponseFilter::Action::Relay);
-        const auto done = f.takeCompleted();
+        const auto done = completed(f);
         QCOMPARE(done.size(), std::size_t(1));
         QCOMPARE(done[0].sqlstate, std::string("22012"));
     }
@@ -121,7 +130,7 @@ private slots:
     void rowLimitCutsTheStatementAndAsksForCancel()
     {
         ResponseFilter f(2);
-        f.forwardedQuery({"SELECT * FROM big", "allowed"});
+        f.forwardedQuery(statement("SELECT * FROM big"));
         QCOMPARE(f.onUpstream(proto::be::DataRow, kRow).action, ResponseFilter::Action::Relay);
         QCOMPARE(f.onUpstream(proto::be::DataRow, kRow).action, ResponseFilter::Action::Relay);
         const auto third = f.onUpstream(proto::be::DataRow, kRow);
@@ -134,18 +143,18 @@ private slots:
         QCOMPARE(end.action, ResponseFilter::Action::Replace);
         QCOMPARE(proto::decodeError(body(end.replacement))->code, std::string("54000"));
         f.onUpstream(proto::be::ReadyForQuery, ready('I'));
-        const auto done = f.takeCompleted();
+        const auto done = completed(f);
         QCOMPARE(done.size(), std::size_t(1));
         QVERIFY(done[0].rowLimitHit);
         // The next statement starts counting afresh.
-        f.forwardedQuery({"SELECT 1", "allowed"});
+        f.forwardedQuery(statement("SELECT 1"));
         QCOMPARE(f.onUpstream(proto::be::DataRow, kRow).action, ResponseFilter::Action::Relay);
     }
 
     void rowLimitAlsoReplacesACompletionThatWonTheRace()
     {
         ResponseFilter f(1);
-        f.forwardedQuery({"SELECT * FROM big", "allowed"});
+        f.forwardedQuery(statement("SELECT * FROM big"));
         f.onUpstream(proto::be::DataRow, kRow);
         f.onUpstream(proto::be::DataRow, kRow);
         const auto end = f.onUpstream(proto::be::CommandComplete, complete("SELECT 2"));
@@ -155,12 +164,12 @@ private slots:
     void simpleQueryCompletesAtReadyForQuery()
     {
         ResponseFilter f;
-        f.forwardedQuery({"INSERT ...; UPDATE ...", "allowed"});
+        f.forwardedQuery(statement("INSERT ...; UPDATE ..."));
         f.onUpstream(proto::be::CommandComplete, complete("INSERT 0 3"));
         f.onUpstream(proto::be::CommandComplete, complete("UPDATE 2"));
-        QVERIFY(f.takeCompleted().empty());
+        QVERIFY(completed(f).empty());
         f.onUpstream(proto::be::ReadyForQuery, ready('T'));
-        const auto done = f.takeCompleted();
+        const auto done = completed(f);
         QCOMPARE(done.size(), std::size_t(1));
         QCOMPARE(done[0].rows, std::int64_t(5));
         QCOMPARE(f.transactionStatus(), 'T');
