@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
 namespace writ::audit {
@@ -34,17 +35,35 @@ constexpr std::array<bool, 256> kPlainBytes = [] {
     return plain;
 }();
 
+/// Whether every byte of `value` is plain. Eight bytes at a time: a word has no byte below 0x20,
+/// above 0x7e, '"' or '\\' exactly when none of the four tests below sets a byte's high bit (each is
+/// exact for "some byte": a borrow or carry only starts at a byte that matches). The rest byte by byte.
+bool isPlain(std::string_view value)
+{
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    std::uint64_t found = 0;
+    for (; i + 8 <= value.size(); i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, value.data() + i, sizeof x);
+        const std::uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        found |= (x - ones * 0x20) & ~x;                    // a byte below 0x20 (or with its high bit set)
+        found |= (x + ones * (127 - 0x7e)) | x;             // a byte above 0x7e
+        found |= (quote - ones) & ~quote;                   // a '"'
+        found |= (backslash - ones) & ~backslash;           // a '\\'
+    }
+    bool plain = (found & highs) == 0;
+    for (; i < value.size(); ++i)
+        plain &= kPlainBytes[static_cast<unsigned char>(value[i])];
+    return plain;
+}
+
 /// Appends `value` as a JSON string. Printable ASCII without quotes or backslashes (nearly every
 /// audited value) is copied as is; anything else goes through nlohmann-json's serializer, so escapes
 /// and the replacement of invalid UTF-8 are exactly the library's.
 void appendString(std::string &out, std::string_view value)
 {
-    // Every byte is looked at (no early exit): a loop the compiler can keep simple, and the plain
-    // case is the one that matters.
-    bool plain = true;
-    for (const char c : value)
-        plain &= kPlainBytes[static_cast<unsigned char>(c)];
-    if (plain) {
+    if (isPlain(value)) {
         const std::size_t at = out.size();
         out.resize(at + value.size() + 2);
         char *p = out.data() + at;

@@ -380,6 +380,33 @@ private slots:
         QVERIFY(bareLine.starts_with("{\"event\":\"disconnect\",\"prev\":\""));
     }
 
+    // Values are checked for bytes that need escaping a word (8 bytes) at a time, then byte by byte:
+    // every byte value, at every place in and around a word, must come out as the library writes it.
+    void everyByteAnywhereIsEscapedAsTheLibraryEscapesIt()
+    {
+        AuditChain chain;
+        for (int byte = 0; byte < 256; ++byte) {
+            for (std::size_t at = 0; at < 19; ++at) {
+                std::string text(19, 'a');
+                text[at] = static_cast<char>(byte);
+                AuditEvent e;
+                e.kind = EventKind::Statement;
+                e.timeMicros = 42;
+                e.query = text;
+                nlohmann::json j;
+                j["event"] = "statement";
+                j["prev"] = chain.lastHash();
+                j["seq"] = chain.lastSeq() + 1;
+                j["time_us"] = 42;
+                j["query"] = text;
+                const std::string line = chain.seal(e);
+                const std::string body = line.substr(0, line.rfind(",\"hash\":\"")) + "}";
+                if (body != j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                    QFAIL(qPrintable(QString("byte 0x%1 at %2: %3").arg(byte, 2, 16, QChar('0')).arg(at).arg(QString::fromStdString(body))));
+            }
+        }
+    }
+
     void missingFileIsAnEnvironmentProblem()
     {
         const VerifyResult r = verifyAuditFile(m_dir.filePath("nope.jsonl").toStdString());
