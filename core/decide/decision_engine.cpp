@@ -174,7 +174,8 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const policy::Policy> policy, std
 
 DecisionEngine::~DecisionEngine() = default;
 
-std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, const TaskContext &context, bool simpleQuery) const
+std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, const TaskContext &context, bool simpleQuery,
+                                                       ShapeSeen *seen) const
 {
     std::size_t index = 0;
     const TaskIndex *task = d->find(context.agent, context.taskType, &index);
@@ -199,11 +200,21 @@ std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, con
     std::optional<sql::LiteralShape> shape = sql::textProblem(sql) ? std::nullopt : sql::literalShape(sql);
     if (shape && shape->constants == 0)
         shape.reset(); // the text is its own shape
+    // The caller gets the shape: moved on the common path (a sibling decided), copied on a miss.
+    auto tell = [&](bool keep) {
+        if (seen) {
+            seen->computed = true;
+            seen->shape = keep ? shape : std::move(shape);
+        }
+    };
     if (shape) {
         std::shared_lock lock(cache.mutex);
-        if (const auto hit = shapes.find(shape->key); hit != shapes.end())
+        if (const auto hit = shapes.find(shape->key); hit != shapes.end()) {
+            tell(false);
             return hit->second;
+        }
     }
+    tell(true);
     const sql::Analysis analysis = sql::analyze(sql, *d->catalog, {d->searchPath(*task)});
     auto decision = std::make_shared<const Decision>(d->decideStatements(analysis, *task, &context.preparedStatements, simpleQuery));
     if (dependsOnSession(analysis))

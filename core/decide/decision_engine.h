@@ -9,9 +9,11 @@
 #include "catalog/catalog.h"
 #include "decide/decision.h"
 #include "policy/policy.h"
+#include "sql/literal_shape.h"
 #include "sql/statement_facts.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,9 +33,18 @@ public:
     DecisionEngine(const DecisionEngine &) = delete;
     DecisionEngine &operator=(const DecisionEngine &) = delete;
 
+    /// What decide() found of the text's literal shape, for a caller that needs it too (the gateway
+    /// names statements in the audit log by it) and need not compute it again.
+    struct ShapeSeen
+    {
+        bool computed = false;                  ///< false: decided without it (the exact text was cached)
+        std::optional<sql::LiteralShape> shape; ///< when computed: none for a text with no constants or one the analyzer refuses
+    };
+
     /// Analyzes (or finds in the cache) and decides one text. `simpleQuery` = it came in a simple Query
     /// message (several statements are legal there); false for an extended-protocol Parse. Thread-safe.
-    std::shared_ptr<const Decision> decide(std::string_view sql, const TaskContext &context, bool simpleQuery = true) const;
+    std::shared_ptr<const Decision> decide(std::string_view sql, const TaskContext &context, bool simpleQuery = true,
+                                           ShapeSeen *seen = nullptr) const;
 
     /// The pure rules over already analyzed text; no cache. `simpleQuery` = the text came in one
     /// simple Query message (multi-statement texts are legal there and nowhere else).

@@ -123,7 +123,8 @@ struct ClientSession::Impl
     std::map<std::string, std::shared_ptr<const StatementText>> parsedSql;
     std::map<std::string, std::shared_ptr<const StatementText>> portalSql;
     std::vector<CompletedStatement> completed; ///< taken from the filter after each answer (keeps its memory)
-    audit::AuditEvent completionRecord;        ///< the session's fields, set once; reused for every completion
+    audit::AuditEvent decisionRecord;          ///< the session's fields, set once; reused for every decision
+    audit::AuditEvent completionRecord;        ///< the same for every completion
     std::vector<std::uint8_t> toUpstream;
     std::vector<std::uint8_t> toClient;
     std::vector<std::uint8_t> sendingUpstream; ///< being written upstream while toUpstream fills again
@@ -478,6 +479,7 @@ struct ClientSession::Impl
         state = State::Ready;
         ++ctx.metrics().sessionsOpened;
         audit(event(audit::EventKind::Connect));
+        decisionRecord = event(audit::EventKind::Decision);
         completionRecord = event(audit::EventKind::Statement);
         co_return true;
     }
@@ -505,9 +507,19 @@ struct ClientSession::Impl
                                                                        std::shared_ptr<const StatementIdentity> &identity)
     {
         const auto engine = ctx.engine();
-        auto decision = engine->decide(sql, taskContext(), simpleQuery);
-        decide::Decision d = *decision;
-        if (d.needsRowEstimate) {
+        decide::DecisionEngine::ShapeSeen shape;
+        const auto decision = engine->decide(sql, taskContext(), simpleQuery, &shape);
+        // The engine's decision is shared (cached); the gateway's own checks below change a copy.
+        decide::Decision changed;
+        const decide::Decision *decided = decision.get();
+        auto change = [&]() -> decide::Decision & {
+            if (decided != &changed) {
+                changed = *decided;
+                decided = &changed;
+            }
+            return changed;
+        };
+        if (decided->needsRowEstimate) {
             const auto known = estimates.find(sql);
             const double rows = known != estimates.end() ? known->second : co_await estimateRows(sql);
             if (known == estimates.end() && !std::isnan(rows)) {
@@ -515,26 +527,32 @@ struct ClientSession::Impl
                     estimates.clear();
                 estimates.emplace(sql, rows);
             }
-            d = decide::applyRowEstimate(d, rows);
+            changed = decide::applyRowEstimate(*decided, rows);
+            decided = &changed;
         }
-        auto record = event(audit::EventKind::Decision);
+        // The session's decision record: its own fields set once, the statement's assigned here.
+        audit::AuditEvent &record = decisionRecord;
+        record.timeMicros = 0; // now
+        record.workflow = workflow;
+        record.approval.clear();
+        record.message.clear();
         attributeWorkflow(record, sql);
-        identity = ctx.statementIdentities().lookup(sql);
+        identity = ctx.statementIdentities().lookup(sql, shape.computed ? &shape.shape : nullptr);
         record.query = identity->query;
         record.fingerprint = identity->fingerprint;
-        record.verdict = decide::toString(d.verdict);
-        record.rule = d.deciding().rule;
+        record.verdict = decide::toString(decided->verdict);
+        record.rule = decided->deciding().rule;
         std::string approvalId;
-        if (d.verdict == decide::Verdict::ApprovalRequired) {
+        if (decided->verdict == decide::Verdict::ApprovalRequired) {
             try {
                 auto consume = [this, sql] { return ctx.store().consumeApproval(task.id, sql); };
                 const bool approved = co_await blocking(std::move(consume));
                 if (approved) {
-                    d.verdict = decide::Verdict::Allow;
+                    change().verdict = decide::Verdict::Allow;
                     record.verdict = "allow";
                     record.message = "approved statement, run once";
                 } else {
-                    const std::string cls = policy::toString(*d.approvalClass);
+                    const std::string cls = policy::toString(*decided->approvalClass);
                     auto request = [this, sql, cls, fingerprint = identity->fingerprint] {
                         return ctx.store().requestApproval(task.id, cls, fingerprint, sql, std::chrono::minutes(15));
                     };
@@ -545,14 +563,15 @@ struct ClientSession::Impl
                 log(e.what());
                 // Fail closed under the step-up rule that asked for the approval, so the agent and the
                 // audit log see which check could not be completed.
-                const std::string stepUpRule = d.deciding().rule;
+                const std::string stepUpRule = decided->deciding().rule;
+                decide::Decision &d = change();
                 d.verdict = decide::Verdict::Deny;
                 d.reasons.insert(d.reasons.begin(), {stepUpRule, "the approval this statement needs cannot be checked right now (state database unavailable)",
                                                      "send the statement again in a moment", "", 0, -1});
             }
         }
-        if (d.verdict != decide::Verdict::Allow)
-            record.message = d.deciding().message;
+        if (decided->verdict != decide::Verdict::Allow)
+            record.message = decided->deciding().message;
         rule = record.rule;
         ctx.metrics().countVerdict(record.verdict);
         const bool recorded = co_await auditBeforeRunning(record);
@@ -563,7 +582,7 @@ struct ClientSession::Impl
             e.message = "writ: the statement was refused because it could not be audited";
             co_return e;
         }
-        if (d.verdict == decide::Verdict::Allow) {
+        if (decided->verdict == decide::Verdict::Allow) {
             if (simpleQuery && startsWithWord(sql, "prepare")) {
                 const auto analysis = sql::analyze(sql, engine->catalog(), {engine->searchPathFor(task.agent, task.taskType)});
                 for (const auto &s : analysis.statements)
@@ -572,7 +591,7 @@ struct ClientSession::Impl
             }
             co_return std::nullopt;
         }
-        co_return refusal(d, approvalId);
+        co_return refusal(*decided, approvalId);
     }
 
     /// The planner's row estimate for a read (bulk_read). Without a way to ask (an explicit batch in
@@ -690,7 +709,7 @@ struct ClientSession::Impl
                 break;
             }
             case proto::fe::Bind: {
-                const auto b = proto::decodeBind(frame.body);
+                const auto b = proto::decodeBindTarget(frame.body);
                 if (!b)
                     throw ProtocolViolation("malformed Bind message");
                 const auto it = parsedSql.find(std::string(b->statement));

@@ -33,12 +33,15 @@ Value cached(std::array<StatementIdentities::Shard<Value>, StatementIdentities::
 
 } // namespace
 
-std::shared_ptr<const StatementIdentity> StatementIdentities::lookup(const std::string &sql)
+std::shared_ptr<const StatementIdentity> StatementIdentities::lookup(const std::string &sql, const std::optional<sql::LiteralShape> *known)
 {
     // Statements that differ only in plain constants share a shape, and with it the normalized
     // text, which is kept only when libpg_query replaced exactly the shape's constants: then the
     // text holds no constant of any statement, and it is what normalizing any of them gives.
-    const std::optional<sql::LiteralShape> shape = sql::literalShape(sql);
+    std::optional<sql::LiteralShape> computed;
+    if (!known)
+        computed = sql::literalShape(sql);
+    const std::optional<sql::LiteralShape> &shape = known ? *known : computed;
     const std::string key = shape ? shape->key : "T" + sql;
     auto &shard = m_byText[std::hash<std::string>{}(key) % kShards];
     {

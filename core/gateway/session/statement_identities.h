@@ -11,8 +11,13 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+
+namespace writ::sql {
+struct LiteralShape;
+}
 
 namespace writ::gateway {
 
@@ -27,7 +32,9 @@ class StatementIdentities
 public:
     explicit StatementIdentities(std::size_t capacity = 20000) : m_capacityPerShard(capacity / kShards + 1) {}
 
-    std::shared_ptr<const StatementIdentity> lookup(const std::string &sql);
+    /// `shape`: the text's literal shape when the caller has it already (DecisionEngine::ShapeSeen),
+    /// computed here otherwise.
+    std::shared_ptr<const StatementIdentity> lookup(const std::string &sql, const std::optional<sql::LiteralShape> *shape = nullptr);
 
     static constexpr std::size_t kShards = 16;
     template <typename Value>
