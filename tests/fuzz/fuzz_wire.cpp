@@ -27,7 +27,11 @@ void decodeFrontend(const proto::Frame &f)
     case 0: (void)proto::decodeStartup(f.body); break;
     case 'Q': (void)proto::decodeQuery(f.body); break;
     case 'P': (void)proto::decodeParse(f.body); break;
-    case 'B': (void)proto::decodeBind(f.body); break;
+    case 'B':
+        // The relay's decoder must refuse exactly what the full one refuses.
+        if (proto::decodeBind(f.body).has_value() != proto::decodeBindTarget(f.body).has_value())
+            std::abort();
+        break;
     case 'D': (void)proto::decodeDescribe(f.body); break;
     case 'C': (void)proto::decodeClose(f.body); break;
     case 'E': (void)proto::decodeExecute(f.body); break;

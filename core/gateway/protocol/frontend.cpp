@@ -93,7 +93,11 @@ std::optional<ParseMessage> decodeParse(std::span<const std::uint8_t> body)
     return whole(r, std::move(m));
 }
 
-std::optional<BindMessage> decodeBind(std::span<const std::uint8_t> body)
+namespace {
+
+/// Bind, checked whole; its formats and values are collected only when `Collect`.
+template<bool Collect>
+std::optional<BindMessage> readBind(std::span<const std::uint8_t> body)
 {
     ByteReader r(body);
     BindMessage m;
@@ -103,28 +107,50 @@ std::optional<BindMessage> decodeBind(std::span<const std::uint8_t> body)
     const std::int16_t formats = r.int16();
     if (!r.ok() || formats < 0 || static_cast<std::size_t>(formats) * 2 > r.remaining())
         return std::nullopt;
-    for (int i = 0; i < formats; ++i)
-        m.parameterFormats.push_back(r.int16());
+    for (int i = 0; i < formats; ++i) {
+        const std::int16_t format = r.int16();
+        if constexpr (Collect)
+            m.parameterFormats.push_back(format);
+    }
     const std::int16_t params = r.int16();
     if (!r.ok() || params < 0 || static_cast<std::size_t>(params) * 4 > r.remaining())
         return std::nullopt;
-    m.parameters.reserve(static_cast<std::size_t>(params));
+    if constexpr (Collect)
+        m.parameters.reserve(static_cast<std::size_t>(params));
     for (int i = 0; i < params; ++i) {
         const std::int32_t length = r.int32();
         if (length == -1) {
-            m.parameters.emplace_back(std::nullopt);
+            if constexpr (Collect)
+                m.parameters.emplace_back(std::nullopt);
             continue;
         }
         if (length < 0 || static_cast<std::size_t>(length) > r.remaining())
             return std::nullopt;
-        m.parameters.emplace_back(r.bytes(static_cast<std::size_t>(length)));
+        const auto value = r.bytes(static_cast<std::size_t>(length));
+        if constexpr (Collect)
+            m.parameters.emplace_back(value);
     }
     const std::int16_t results = r.int16();
     if (!r.ok() || results < 0 || static_cast<std::size_t>(results) * 2 > r.remaining())
         return std::nullopt;
-    for (int i = 0; i < results; ++i)
-        m.resultFormats.push_back(r.int16());
+    for (int i = 0; i < results; ++i) {
+        const std::int16_t format = r.int16();
+        if constexpr (Collect)
+            m.resultFormats.push_back(format);
+    }
     return whole(r, std::move(m));
+}
+
+} // namespace
+
+std::optional<BindMessage> decodeBind(std::span<const std::uint8_t> body) { return readBind<true>(body); }
+
+std::optional<BindTarget> decodeBindTarget(std::span<const std::uint8_t> body)
+{
+    const auto m = readBind<false>(body);
+    if (!m)
+        return std::nullopt;
+    return BindTarget{m->portal, m->statement};
 }
 
 std::optional<DescribeMessage> decodeDescribe(std::span<const std::uint8_t> body)

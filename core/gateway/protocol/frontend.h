@@ -55,6 +55,10 @@ struct CopyFailMessage { std::string_view reason; };
 std::optional<QueryMessage> decodeQuery(std::span<const std::uint8_t> body);
 std::optional<ParseMessage> decodeParse(std::span<const std::uint8_t> body);
 std::optional<BindMessage> decodeBind(std::span<const std::uint8_t> body);
+/// What a relay needs of a Bind: the names, after the whole message is checked exactly as decodeBind
+/// checks it, but without collecting its formats and values (nothing allocated).
+struct BindTarget { std::string_view portal; std::string_view statement; };
+std::optional<BindTarget> decodeBindTarget(std::span<const std::uint8_t> body);
 std::optional<DescribeMessage> decodeDescribe(std::span<const std::uint8_t> body);
 std::optional<CloseMessage> decodeClose(std::span<const std::uint8_t> body);
 std::optional<ExecuteMessage> decodeExecute(std::span<const std::uint8_t> body);

@@ -128,6 +128,10 @@ private slots:
         QCOMPARE(std::string(bind->parameters[0]->begin(), bind->parameters[0]->end()), std::string("42"));
         QVERIFY(!bind->parameters[1]);
         QCOMPARE(bind->resultFormats, std::vector<std::int16_t>{1});
+        const auto target = decodeBindTarget(bindBody);
+        QVERIFY(target);
+        QCOMPARE(target->portal, std::string_view(""));
+        QCOMPARE(target->statement, std::string_view("s1"));
 
         const auto describe = decodeDescribe(message(fe::Describe, [](MessageBuilder &b) { b.byte('P').cstring("p1"); }));
         QCOMPARE(describe->kind, 'P');
@@ -164,6 +168,7 @@ private slots:
             }
         });
         QVERIFY(!decodeBind(body));
+        QVERIFY(!decodeBindTarget(body)); // the relay's decoder refuses exactly the same
     }
 
     void queryNeedsItsTerminatorAndNothingAfter()
