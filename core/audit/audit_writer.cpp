@@ -81,6 +81,12 @@ std::uint64_t AuditWriter::queue(RecordDraft &&record, bool mustBeWritten)
     return ticket;
 }
 
+std::vector<AuditWriter::Pending>::iterator AuditWriter::findPending(std::uint64_t ticket)
+{
+    const auto it = std::lower_bound(m_pending.begin(), m_pending.end(), ticket, [](const Pending &p, std::uint64_t t) { return p.ticket < t; });
+    return it != m_pending.end() && it->ticket == ticket ? it : m_pending.end();
+}
+
 bool AuditWriter::writePending()
 {
     if (m_pending.empty())
@@ -127,12 +133,26 @@ bool AuditWriter::commit(std::uint64_t ticket)
     std::lock_guard lock(m_mutex);
     if (m_refused.erase(ticket) > 0)
         return false;
-    const auto it = std::lower_bound(m_pending.begin(), m_pending.end(), ticket, [](const Pending &p, std::uint64_t t) { return p.ticket < t; });
-    if (it == m_pending.end() || it->ticket != ticket)
+    if (findPending(ticket) == m_pending.end())
         return true; // an earlier commit() or flush() wrote it
     const bool written = writePending();
     m_refused.erase(ticket); // a failed write refused it along with the rest of its group
     return written;
+}
+
+void AuditWriter::abandon(std::uint64_t ticket)
+{
+    std::lock_guard lock(m_mutex);
+    m_refused.erase(ticket);
+    // Still waiting: nobody will ask about it, so it waits as a deferred record does (kept by a failed write).
+    if (const auto it = findPending(ticket); it != m_pending.end())
+        it->mustBeWritten = false;
+}
+
+std::size_t AuditWriter::refusedWaiting() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_refused.size();
 }
 
 bool AuditWriter::appendDeferred(const AuditEvent &event)

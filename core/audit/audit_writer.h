@@ -44,6 +44,11 @@ public:
     /// flush() already did. Between the two the caller lets others stage theirs.
     std::uint64_t stage(const AuditEvent &event);
     bool commit(std::uint64_t ticket);
+    /// The caller of stage() will not commit (its session ended in between). A record still waiting is
+    /// written with the next write like any other; a refused one is forgotten instead of waiting forever.
+    void abandon(std::uint64_t ticket);
+    /// Staged records refused by a failed write whose commit() has not asked yet.
+    std::size_t refusedWaiting() const;
     /// For records of what already happened: written with the next write, or at once when
     /// kMaxPendingRecords are waiting. False only when the file is unusable.
     bool appendDeferred(const AuditEvent &event);
@@ -64,6 +69,7 @@ private:
     };
 
     std::uint64_t queue(RecordDraft &&record, bool mustBeWritten);
+    std::vector<Pending>::iterator findPending(std::uint64_t ticket); ///< end() when not waiting
     bool writePending();
     bool writeWhole(const std::string &bytes);
 

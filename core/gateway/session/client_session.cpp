@@ -219,11 +219,24 @@ struct ClientSession::Impl
     /// (the yield costs a turn of the I/O loop, so a session alone on its thread writes at once).
     asio::awaitable<bool> auditBeforeRunning(audit::AuditEvent &record)
     {
-        const std::uint64_t ticket = ctx.audit().stage(std::move(record));
+        const std::uint64_t ticket = ctx.audit().stage(record);
+        // A session that ends during the yield (its coroutine destroyed) lets its ticket go.
+        struct Release
+        {
+            audit::AuditWriter &writer;
+            std::uint64_t ticket;
+            bool committing = false;
+            ~Release()
+            {
+                if (!committing)
+                    writer.abandon(ticket);
+            }
+        } release{ctx.audit(), ticket};
         if (sessionsOnThisThread > 1) { // alone on its thread, a session has nobody to wait for
             const auto executor = co_await asio::this_coro::executor;
             co_await asio::post(executor, asio::use_awaitable);
         }
+        release.committing = true;
         if (ctx.audit().commit(ticket))
             co_return true;
         log("audit write failed: " + ctx.audit().error());

@@ -149,6 +149,7 @@ private slots:
         std::signal(SIGXFSZ, previousHandler);
         QVERIFY(!committed);
         QVERIFY(!committedA); // in the same failed write: refused too, and not written later
+        QCOMPARE(w.refusedWaiting(), std::size_t(0)); // each commit() took its answer
         QVERIFY2(w.error().find("cannot write audit file") != std::string::npos, w.error().c_str());
 
         // Room again: the record of what ran is written, the refused ones never are, the chain holds.
@@ -161,6 +162,39 @@ private slots:
         QVERIFY(lines[2].find("\"seq\":3") != std::string::npos);
         const VerifyResult r = verifyAuditFile(m_path);
         QVERIFY2(r.ok, r.problem.c_str());
+    }
+
+    // A session can end between stage() and commit() (its coroutine destroyed while it lets others
+    // stage): it abandons its ticket, and a refusal waiting for that commit() does not stay behind.
+    void anAbandonedTicketLeavesNothingBehind()
+    {
+        m_path = m_dir.filePath("abandoned.jsonl").toStdString();
+        AuditWriter w(m_path);
+        QVERIFY(w.append(sampleEvent(0)));
+        const auto size = static_cast<rlim_t>(QFileInfo(QString::fromStdString(m_path)).size());
+        rlimit before{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit capped = before;
+        capped.rlim_cur = size;
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &capped), 0);
+        const std::uint64_t gone = w.stage(sampleEvent(1)); // its session ends before it commits
+        const bool committed = w.commit(w.stage(sampleEvent(2)));
+        ::setrlimit(RLIMIT_FSIZE, &before);
+        std::signal(SIGXFSZ, previousHandler);
+        QVERIFY(!committed);
+        QCOMPARE(w.refusedWaiting(), std::size_t(1)); // the other one's refusal waits for its commit()
+        w.abandon(gone);
+        QCOMPARE(w.refusedWaiting(), std::size_t(0));
+
+        // Abandoned while still waiting (nothing failed): written with the next write, like any record.
+        const std::uint64_t waiting = w.stage(sampleEvent(3));
+        w.abandon(waiting);
+        QVERIFY(w.flush());
+        const auto lines = readLines(m_path);
+        QCOMPARE(lines.size(), std::size_t(2));
+        QVERIFY(lines[1].find("\"task\":\"t3\"") != std::string::npos);
+        QVERIFY(verifyAuditFile(m_path).ok);
     }
 
     void deferredRecordsAreWrittenWhenTheWriterCloses()
