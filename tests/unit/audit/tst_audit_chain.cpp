@@ -35,6 +35,36 @@ AuditEvent sampleEvent(int i)
     return e;
 }
 
+/// While it lives, files may not grow past `bytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write that would
+/// grow the audit file fails without writing a byte.
+class FileSizeCap
+{
+public:
+    explicit FileSizeCap(rlim_t bytes)
+    {
+        ::getrlimit(RLIMIT_FSIZE, &m_before);
+        m_previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit capped = m_before;
+        capped.rlim_cur = bytes;
+        m_ok = ::setrlimit(RLIMIT_FSIZE, &capped) == 0;
+    }
+    ~FileSizeCap()
+    {
+        ::setrlimit(RLIMIT_FSIZE, &m_before);
+        std::signal(SIGXFSZ, m_previousHandler);
+    }
+    FileSizeCap(const FileSizeCap &) = delete;
+    FileSizeCap &operator=(const FileSizeCap &) = delete;
+    bool ok() const { return m_ok; }
+
+private:
+    rlimit m_before{};
+    void (*m_previousHandler)(int) = nullptr;
+    bool m_ok = false;
+};
+
+rlim_t fileSize(const std::string &path) { return static_cast<rlim_t>(QFileInfo(QString::fromStdString(path)).size()); }
+
 std::vector<std::string> readLines(const std::string &path)
 {
     std::ifstream in(path);
@@ -131,22 +161,18 @@ private slots:
         m_path = m_dir.filePath("refused.jsonl").toStdString();
         AuditWriter w(m_path);
         QVERIFY(w.append(sampleEvent(0)));
-        const auto size = static_cast<rlim_t>(QFileInfo(QString::fromStdString(m_path)).size());
 
         // The file may not grow: the write of the next group fails without writing a byte.
-        rlimit before{};
-        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit capped = before;
-        capped.rlim_cur = size;
-        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &capped), 0);
-        QVERIFY(w.appendDeferred(sampleEvent(1))); // a statement that ran
-        const std::uint64_t refusedA = w.stage(sampleEvent(2));
-        const std::uint64_t refusedB = w.stage(sampleEvent(3));
-        const bool committed = w.commit(refusedB);
-        const bool committedA = w.commit(refusedA);
-        ::setrlimit(RLIMIT_FSIZE, &before);
-        std::signal(SIGXFSZ, previousHandler);
+        bool committed = true, committedA = true;
+        {
+            FileSizeCap cap(fileSize(m_path));
+            QVERIFY(cap.ok());
+            QVERIFY(w.appendDeferred(sampleEvent(1))); // a statement that ran
+            const std::uint64_t refusedA = w.stage(sampleEvent(2));
+            const std::uint64_t refusedB = w.stage(sampleEvent(3));
+            committed = w.commit(refusedB);
+            committedA = w.commit(refusedA);
+        }
         QVERIFY(!committed);
         QVERIFY(!committedA); // in the same failed write: refused too, and not written later
         QCOMPARE(w.refusedWaiting(), std::size_t(0)); // each commit() took its answer
@@ -171,17 +197,14 @@ private slots:
         m_path = m_dir.filePath("abandoned.jsonl").toStdString();
         AuditWriter w(m_path);
         QVERIFY(w.append(sampleEvent(0)));
-        const auto size = static_cast<rlim_t>(QFileInfo(QString::fromStdString(m_path)).size());
-        rlimit before{};
-        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
-        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit capped = before;
-        capped.rlim_cur = size;
-        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &capped), 0);
-        const std::uint64_t gone = w.stage(sampleEvent(1)); // its session ends before it commits
-        const bool committed = w.commit(w.stage(sampleEvent(2)));
-        ::setrlimit(RLIMIT_FSIZE, &before);
-        std::signal(SIGXFSZ, previousHandler);
+        std::uint64_t gone = 0;
+        bool committed = true;
+        {
+            FileSizeCap cap(fileSize(m_path));
+            QVERIFY(cap.ok());
+            gone = w.stage(sampleEvent(1)); // its session ends before it commits
+            committed = w.commit(w.stage(sampleEvent(2)));
+        }
         QVERIFY(!committed);
         QCOMPARE(w.refusedWaiting(), std::size_t(1)); // the other one's refusal waits for its commit()
         w.abandon(gone);
