@@ -7,7 +7,6 @@
 #include <openssl/core_names.h>
 #include <openssl/params.h>
 
-#include <chrono>
 #include <stdexcept>
 
 namespace writ::audit {
@@ -85,11 +84,8 @@ std::string ChainHasher::operator()(std::string_view prev, std::string_view body
 
 std::string AuditChain::seal(const AuditEvent &event)
 {
-    const std::int64_t time = event.timeMicros != 0
-                                  ? event.timeMicros
-                                  : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string line;
-    sealInto(line, draftRecord(event, time));
+    sealInto(line, draftRecord(event));
     return line;
 }
 

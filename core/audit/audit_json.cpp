@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 
@@ -114,8 +115,11 @@ private:
 
 } // namespace
 
-RecordDraft draftRecord(const AuditEvent &e, std::int64_t timeMicros)
+RecordDraft draftRecord(const AuditEvent &e)
 {
+    const std::int64_t timeMicros = e.timeMicros != 0
+                                        ? e.timeMicros
+                                        : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     // Canonical: members in byte order of their keys, no spaces, nlohmann-json's escaping (a test
     // compares every field against the library's own serialization). Written directly because
     // building a JSON object per statement was the largest part of the gateway's own CPU time.

@@ -24,8 +24,8 @@ struct RecordDraft
     std::uint32_t seqAt = 0;  ///< where ,"seq":N goes
 };
 
-/// `event` serialized with `timeMicros` as its time_us (the event's own time is not consulted).
-RecordDraft draftRecord(const AuditEvent &event, std::int64_t timeMicros);
+/// `event` serialized now; its time_us is when it happened (its timeMicros) or, without one, now.
+RecordDraft draftRecord(const AuditEvent &event);
 
 /// Appends the draft as record `seq` after `prev`, without its hash: {"agent":...,"prev":"...","seq":N,...}.
 void appendRecordBody(std::string &out, const RecordDraft &draft, std::uint64_t seq, std::string_view prev);

@@ -60,20 +60,6 @@ bool AuditWriter::writeWhole(const std::string &bytes)
     return true;
 }
 
-namespace {
-
-/// The record serialized now, by the calling thread: its time is when it happened (or now), not when
-/// it is written.
-RecordDraft draftNow(const AuditEvent &event)
-{
-    const std::int64_t time = event.timeMicros != 0
-                                  ? event.timeMicros
-                                  : std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    return draftRecord(event, time);
-}
-
-} // namespace
-
 std::uint64_t AuditWriter::queue(RecordDraft &&record, bool mustBeWritten)
 {
     const std::uint64_t ticket = m_nextTicket++;
@@ -123,7 +109,7 @@ bool AuditWriter::append(const AuditEvent &event)
 
 std::uint64_t AuditWriter::stage(const AuditEvent &event)
 {
-    RecordDraft record = draftNow(event);
+    RecordDraft record = draftRecord(event);
     std::lock_guard lock(m_mutex);
     return queue(std::move(record), true);
 }
@@ -157,7 +143,7 @@ std::size_t AuditWriter::refusedWaiting() const
 
 bool AuditWriter::appendDeferred(const AuditEvent &event)
 {
-    RecordDraft record = draftNow(event);
+    RecordDraft record = draftRecord(event);
     std::lock_guard lock(m_mutex);
     if (m_fd < 0)
         return false;
