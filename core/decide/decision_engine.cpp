@@ -2,6 +2,7 @@
 #include "decide/decision_engine.h"
 
 #include "common/text.h"
+#include "decide/masked_view_rewrite.h"
 #include "decide/rules.h"
 #include "sql/analyzer.h"
 #include "sql/literal_shape.h"
@@ -173,6 +174,27 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const policy::Policy> policy, std
 }
 
 DecisionEngine::~DecisionEngine() = default;
+
+std::optional<std::string> DecisionEngine::readThroughMaskedViews(std::string_view sql, const TaskContext &context, bool simpleQuery) const
+{
+    const TaskIndex *task = d->find(context.agent, context.taskType);
+    if (!task || !task->hasMasks)
+        return std::nullopt;
+    const sql::AnalyzeOptions options{d->searchPath(*task)};
+    const sql::Analysis analysis = sql::analyze(sql, *d->catalog, options);
+    const Decision before = decideAnalysis(analysis, context, simpleQuery);
+    if (before.verdict == Verdict::Deny || !before.readsMaskedColumns)
+        return std::nullopt;
+    auto text = pointQualifiedNamesAtMaskedViews(sql, analysis, *task);
+    if (!text)
+        return std::nullopt;
+    // The rewritten text stands on its own: decided again, it must get the same verdict and read
+    // every masked column through the view.
+    const Decision after = decideAnalysis(sql::analyze(*text, *d->catalog, options), context, simpleQuery);
+    if (after.verdict != before.verdict || after.readsMaskedColumns)
+        return std::nullopt;
+    return text;
+}
 
 std::shared_ptr<const Decision> DecisionEngine::decide(std::string_view sql, const TaskContext &context, bool simpleQuery,
                                                        ShapeSeen *seen) const

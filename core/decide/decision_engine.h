@@ -50,6 +50,14 @@ public:
     /// simple Query message (multi-statement texts are legal there and nowhere else).
     Decision decideAnalysis(const sql::Analysis &analysis, const TaskContext &context, bool simpleQuery = true) const;
 
+    /// For a statement not denied that reads masked columns under the base relation's qualified name
+    /// (Decision::readsMaskedColumns): the same text with those names pointing at the task's masked
+    /// view, so it returns the masked values as the unqualified spelling does. The rewritten text is
+    /// decided again and returned only when it gets the same verdict and reads no base masked column;
+    /// nullopt otherwise (the text then runs as sent, and PostgreSQL refuses the base column).
+    /// Thread-safe; not cached (a rare path: the unqualified spelling is the usual one).
+    std::optional<std::string> readThroughMaskedViews(std::string_view sql, const TaskContext &context, bool simpleQuery = true) const;
+
     /// search_path used to resolve unqualified names for a task type (its masked-view schema first).
     std::vector<std::string> searchPathFor(std::string_view agent, std::string_view taskType) const;
 

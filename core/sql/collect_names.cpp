@@ -84,10 +84,13 @@ FactCollector::Resolved FactCollector::relationUse(const RangeVar &rv)
 
     auto &relations = m_facts->relations;
     spend(static_cast<std::int64_t>(relations.size()));
+    const bool spellsSchema = !written.empty() && !rv.catalogname;
     for (std::size_t i = 0; i < relations.size(); ++i) {
         RelationUse &r = relations[i];
         if (r.name == name && r.schema == out.schema) {
             r.qualified = r.qualified || !written.empty();
+            if (spellsSchema)
+                r.schemaSpellings.push_back(rv.location);
             out.index = static_cast<int>(i);
             m_ws.touched.push_back(out.index);
             return out;
@@ -104,6 +107,8 @@ FactCollector::Resolved FactCollector::relationUse(const RangeVar &rv)
         r.partitionOf = out.rel->partitionOf;
     }
     r.location = rv.location;
+    if (spellsSchema)
+        r.schemaSpellings.push_back(rv.location);
     relations.push_back(std::move(r));
     out.index = static_cast<int>(relations.size()) - 1;
     m_ws.touched.push_back(out.index);
@@ -223,7 +228,12 @@ void FactCollector::columnRef(const ColumnRef &c)
         switch (n) {
         case 1: star(); return;
         case 2: qualifiedStar("", field(0)); return;
-        case 3: qualifiedStar(field(0), field(1)); return;
+        case 3:
+            if (const int item = findItem(field(0), field(1)); item >= 0) {
+                spelledSchema(item, c.location);
+                wholeRow(item);
+            }
+            return;
         default: qualifiedStar(field(n - 3), field(n - 2)); return;
         }
     }
@@ -242,8 +252,10 @@ void FactCollector::columnRef(const ColumnRef &c)
         // t.c.f (column c of t, field f) or s.t.c
         if (const int item = findItem("", field(0)); item >= 0)
             itemColumn(item, field(1));
-        else if (const int qualified = findItem(field(0), field(1)); qualified >= 0)
+        else if (const int qualified = findItem(field(0), field(1)); qualified >= 0) {
+            spelledSchema(qualified, c.location);
             itemColumn(qualified, field(2));
+        }
         else
             unqualifiedColumn(field(0));
         return;
@@ -253,6 +265,13 @@ void FactCollector::columnRef(const ColumnRef &c)
             itemColumn(item, field(3));
         return;
     }
+}
+
+void FactCollector::spelledSchema(int item, int location)
+{
+    const Item &it = m_ws.items[item];
+    if (it.kind == ItemKind::Relation && it.relation >= 0)
+        m_facts->relations[it.relation].schemaSpellings.push_back(location);
 }
 
 void FactCollector::star()

@@ -172,6 +172,8 @@ private:
     void itemColumn(int item, std::string_view column);
     void wholeRow(int item);
     int findItem(std::string_view schema, std::string_view refname);
+    /// `schema.name.column` at `location` named relation item `item`: one more spelling of its schema.
+    void spelledSchema(int item, int location);
     bool relationHas(const Item &it, std::string_view name, std::string_view &catalogName) const;
     bool derivedHas(const Item &it, std::string_view name) const;
     void itemNames(const Item &it, bool &known); // appends an item's column names to Workspace::names

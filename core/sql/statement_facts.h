@@ -41,6 +41,10 @@ struct RelationUse
     std::set<std::string> updatedColumns;  ///< the part of writtenColumns an UPDATE (ON CONFLICT DO UPDATE, MERGE ... UPDATE) sets
     bool allColumns = false;  ///< `*`, `t.*` or a whole-row reference read every column
     int location = -1;        ///< byte offset of the first reference in the analyzed text
+    /// Byte offsets where the text spells this relation's schema: `schema.name` as a relation
+    /// (FROM, a DML target, ...) and `schema.name.column` or `schema.name.*` in expressions, each
+    /// at the schema's first byte. Catalog-qualified names (`db.schema.name`) are not listed.
+    std::vector<int> schemaSpellings;
 
     std::string qualifiedName() const { return schema.empty() ? name : schema + "." + name; }
 };

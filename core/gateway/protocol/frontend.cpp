@@ -216,6 +216,14 @@ void encodeSslRequest(std::vector<std::uint8_t> &out) { MessageBuilder(out, 0).i
 
 void encodeQuery(std::vector<std::uint8_t> &out, std::string_view sql) { MessageBuilder(out, fe::Query).cstring(sql); }
 
+void encodeParse(std::vector<std::uint8_t> &out, std::string_view name, std::string_view sql, const std::vector<std::int32_t> &parameterTypes)
+{
+    MessageBuilder b(out, fe::Parse);
+    b.cstring(name).cstring(sql).int16(static_cast<std::int16_t>(parameterTypes.size()));
+    for (const std::int32_t type : parameterTypes)
+        b.int32(type);
+}
+
 void encodePassword(std::vector<std::uint8_t> &out, std::string_view password)
 {
     MessageBuilder(out, fe::Password).cstring(password);

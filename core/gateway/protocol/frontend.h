@@ -70,6 +70,7 @@ void encodeStartup(std::vector<std::uint8_t> &out, const std::vector<std::pair<s
 void encodeCancelRequest(std::vector<std::uint8_t> &out, std::int32_t pid, std::int32_t key);
 void encodeSslRequest(std::vector<std::uint8_t> &out);
 void encodeQuery(std::vector<std::uint8_t> &out, std::string_view sql);
+void encodeParse(std::vector<std::uint8_t> &out, std::string_view name, std::string_view sql, const std::vector<std::int32_t> &parameterTypes = {});
 void encodePassword(std::vector<std::uint8_t> &out, std::string_view password);
 void encodeSaslInitialResponse(std::vector<std::uint8_t> &out, std::string_view mechanism, std::string_view data);
 void encodeSaslResponse(std::vector<std::uint8_t> &out, std::string_view data);

@@ -6,7 +6,6 @@
 #include "gateway/gateway_context.h"
 #include "gateway/protocol/backend.h"
 #include "gateway/protocol/frontend.h"
-#include "gateway/protocol/message_builder.h"
 #include "gateway/protocol/tags.h"
 #include "gateway/session/client_network.h"
 #include "gateway/session/frame_io.h"
@@ -515,13 +514,21 @@ struct ClientSession::Impl
     }
 
     /// Decides `sql`; on refusal audits it and returns the error to send instead. Approvals are
-    /// checked (and requested) against the state database.
+    /// checked (and requested) against the state database. `sendInstead` is set when the text to run
+    /// differs from the one received (qualified names of masked relations read through the view).
     asio::awaitable<std::optional<proto::ErrorFields>> decideStatement(const std::string &sql, bool simpleQuery, std::string &rule,
-                                                                       std::shared_ptr<const StatementIdentity> &identity)
+                                                                       std::shared_ptr<const StatementIdentity> &identity,
+                                                                       std::optional<std::string> &sendInstead)
     {
         const auto engine = ctx.engine();
         decide::DecisionEngine::ShapeSeen shape;
         const auto decision = engine->decide(sql, taskContext(), simpleQuery, &shape);
+        // A qualified name of a masked relation (public.customers.email) reads through the task's
+        // masked view, as the unqualified name does, instead of failing on the ungranted base column.
+        sendInstead.reset();
+        if (decision->readsMaskedColumns && decision->verdict != decide::Verdict::Deny)
+            sendInstead = engine->readThroughMaskedViews(sql, taskContext(), simpleQuery);
+        const std::string &runs = sendInstead ? *sendInstead : sql;
         // The engine's decision is shared (cached); the gateway's own checks below change a copy.
         decide::Decision changed;
         const decide::Decision *decided = decision.get();
@@ -533,12 +540,12 @@ struct ClientSession::Impl
             return changed;
         };
         if (decided->needsRowEstimate) {
-            const auto known = estimates.find(sql);
-            const double rows = known != estimates.end() ? known->second : co_await estimateRows(sql);
+            const auto known = estimates.find(runs);
+            const double rows = known != estimates.end() ? known->second : co_await estimateRows(runs);
             if (known == estimates.end() && !std::isnan(rows)) {
                 if (estimates.size() >= 1000)
                     estimates.clear();
-                estimates.emplace(sql, rows);
+                estimates.emplace(runs, rows);
             }
             changed = decide::applyRowEstimate(*decided, rows);
             decided = &changed;
@@ -585,6 +592,8 @@ struct ClientSession::Impl
         }
         if (decided->verdict != decide::Verdict::Allow)
             record.message = decided->deciding().message;
+        else if (sendInstead)
+            record.message = "qualified names of masked relations read through the task's masked view";
         rule = record.rule;
         ctx.metrics().countVerdict(record.verdict);
         const bool recorded = co_await auditBeforeRunning(record);
@@ -640,8 +649,7 @@ struct ClientSession::Impl
         if (simpleQuery) {
             proto::encodeQuery(toUpstream, ResponseFilter::poisonSql(marker));
         } else {
-            proto::MessageBuilder b(toUpstream, proto::fe::Parse);
-            b.cstring(statementName).cstring(ResponseFilter::poisonSql(marker)).int16(0);
+            proto::encodeParse(toUpstream, statementName, ResponseFilter::poisonSql(marker));
         }
     }
 
@@ -695,11 +703,15 @@ struct ClientSession::Impl
                 std::string sql(q->sql);
                 std::string rule;
                 std::shared_ptr<const StatementIdentity> identity;
+                std::optional<std::string> sendInstead;
                 taskStatements->fetch_add(1);
-                if (const auto refused = co_await decideStatement(sql, true, rule, identity)) {
+                if (const auto refused = co_await decideStatement(sql, true, rule, identity, sendInstead)) {
                     poison(*refused, true);
                 } else {
-                    proto::encodeRaw(toUpstream, tag, frame.body);
+                    if (sendInstead)
+                        proto::encodeQuery(toUpstream, *sendInstead);
+                    else
+                        proto::encodeRaw(toUpstream, tag, frame.body);
                     filter.forwardedQuery({std::make_shared<const StatementText>(StatementText{std::move(sql), std::move(identity)})});
                 }
                 break;
@@ -711,11 +723,15 @@ struct ClientSession::Impl
                 const std::string sql(p->sql);
                 std::string rule;
                 std::shared_ptr<const StatementIdentity> identity;
-                if (const auto refused = co_await decideStatement(sql, false, rule, identity)) {
+                std::optional<std::string> sendInstead;
+                if (const auto refused = co_await decideStatement(sql, false, rule, identity, sendInstead)) {
                     poison(*refused, false, p->name);
                     parsedSql.erase(std::string(p->name));
                 } else {
-                    proto::encodeRaw(toUpstream, tag, frame.body);
+                    if (sendInstead)
+                        proto::encodeParse(toUpstream, p->name, *sendInstead, p->parameterTypes);
+                    else
+                        proto::encodeRaw(toUpstream, tag, frame.body);
                     parsedSql[std::string(p->name)] = std::make_shared<const StatementText>(StatementText{sql, std::move(identity)});
                 }
                 ++unsyncedExtended;

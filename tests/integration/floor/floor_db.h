@@ -90,12 +90,47 @@ public:
 
     SqlResult exec(const QString &sql)
     {
+        if (!m_conn)
+            return notConnected();
+        return collect(PQexec(m_conn, sql.toUtf8().constData()));
+    }
+
+    /// The extended protocol (Parse, Bind, Describe, Execute, Sync), parameters as text.
+    SqlResult execParams(const QString &sql, const QStringList &parameters)
+    {
+        if (!m_conn)
+            return notConnected();
+        std::vector<QByteArray> values;
+        std::vector<const char *> pointers;
+        for (const QString &p : parameters)
+            values.push_back(p.toUtf8());
+        for (const QByteArray &v : values)
+            pointers.push_back(v.constData());
+        return collect(PQexecParams(m_conn, sql.toUtf8().constData(), static_cast<int>(pointers.size()), nullptr, pointers.data(),
+                                    nullptr, nullptr, 0));
+    }
+
+    /// The first value of the first row; fails the test on an error.
+    QString scalar(const QString &sql)
+    {
+        const SqlResult r = exec(sql);
+        if (!r.ok)
+            qWarning("%s failed: %s", qPrintable(sql), r.describe().constData());
+        return r.value();
+    }
+
+private:
+    static SqlResult notConnected()
+    {
         SqlResult out;
-        if (!m_conn) {
-            out.error = QStringLiteral("not connected");
-            return out;
-        }
-        PGresult *r = PQexec(m_conn, sql.toUtf8().constData());
+        out.error = QStringLiteral("not connected");
+        return out;
+    }
+
+    /// Reads and frees one result.
+    SqlResult collect(PGresult *r)
+    {
+        SqlResult out;
         const ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
             out.ok = true;
@@ -120,16 +155,6 @@ public:
         return out;
     }
 
-    /// The first value of the first row; fails the test on an error.
-    QString scalar(const QString &sql)
-    {
-        const SqlResult r = exec(sql);
-        if (!r.ok)
-            qWarning("%s failed: %s", qPrintable(sql), r.describe().constData());
-        return r.value();
-    }
-
-private:
     PGconn *m_conn = nullptr;
     QString m_error;
 };

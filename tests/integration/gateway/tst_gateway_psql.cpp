@@ -62,6 +62,46 @@ private slots:
         QVERIFY(agent.exec("SELECT 1").ok);
     }
 
+    void qualifiedMaskedColumnReadsTheMaskedValue()
+    {
+        Session admin(m_gw.dsn);
+        const QString real = admin.scalar("SELECT email FROM public.customers WHERE id = 42");
+        QVERIFY(real.contains('@'));
+        Session agent(m_gw.gatewayDsn(m_task.credential));
+        const SqlResult unqualified = agent.exec("SELECT email FROM customers WHERE id = 42");
+        QVERIFY2(unqualified.ok, unqualified.describe());
+        const QString masked = unqualified.value();
+        QVERIFY2(!masked.isEmpty() && masked != real, qPrintable(masked));
+        // The qualified spellings read through the same masked view (PostgreSQL alone would refuse
+        // them: the base column is not granted), in both protocols.
+        for (const QString &sql : {QStringLiteral("SELECT email FROM public.customers WHERE id = 42"),
+                                   QStringLiteral("SELECT public.customers.email FROM public.customers WHERE public.customers.id = 42"),
+                                   QStringLiteral("SELECT c.email FROM \"public\".customers c JOIN public.tickets t ON t.customer_id = c.id LIMIT 1")}) {
+            const SqlResult simple = agent.exec(sql);
+            QVERIFY2(simple.ok, qPrintable(sql + ": " + simple.describe()));
+            QCOMPARE(simple.value(), masked);
+            const SqlResult extended = agent.execParams(sql, {});
+            QVERIFY2(extended.ok, qPrintable(sql + ": " + extended.describe()));
+            QCOMPARE(extended.value(), masked);
+        }
+        const SqlResult parameter = agent.execParams("SELECT email FROM public.customers WHERE id = $1", {"42"});
+        QVERIFY2(parameter.ok, parameter.describe());
+        QCOMPARE(parameter.value(), masked);
+        // The row filter holds through the view: another customer's row stays out of reach.
+        const SqlResult other = agent.exec("SELECT count(*) FROM public.customers WHERE email IS NOT NULL AND id <> 42");
+        QVERIFY2(other.ok, other.describe());
+        QCOMPARE(other.value(), QString("0"));
+        // A write naming the masked base relation is not pointed at the view: the floor refuses it.
+        QCOMPARE(agent.exec("UPDATE public.customers SET name = name WHERE email = 'x'").sqlstate, QString("42501"));
+        // The audit records that the statement ran through the view.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QFile audit(m_gw.auditFile());
+                return audit.open(QIODevice::ReadOnly) && audit.readAll().contains("read through the task's masked view");
+            }(),
+            5000);
+    }
+
     void refusalAbortsTheTransactionLikeAServerError()
     {
         Session agent(m_gw.gatewayDsn(m_task.credential));
