@@ -48,4 +48,14 @@ inline std::shared_ptr<const catalog::Catalog> loadRulesCatalog()
     return std::make_shared<const catalog::Catalog>(std::move(c));
 }
 
+/// The summarizer's task as the tests ask for it: customer 42.
+inline decide::TaskContext summarizerContext()
+{
+    decide::TaskContext c;
+    c.agent = "summarizer";
+    c.taskType = "summarize";
+    c.values = {{"customer_id", "42"}};
+    return c;
+}
+
 } // namespace writ::test

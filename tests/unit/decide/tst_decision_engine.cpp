@@ -20,14 +20,7 @@ private:
     std::shared_ptr<const policy::Policy> m_policy = test::loadRulesPolicy();
     std::shared_ptr<const catalog::Catalog> m_catalog = test::loadRulesCatalog();
 
-    static decide::TaskContext summarizer()
-    {
-        decide::TaskContext c;
-        c.agent = "summarizer";
-        c.taskType = "summarize";
-        c.values = {{"customer_id", "42"}};
-        return c;
-    }
+    static decide::TaskContext summarizer() { return test::summarizerContext(); }
 
 private slots:
     void denialNamesTheColumnTheAllowedOnesAndThePolicyItem()

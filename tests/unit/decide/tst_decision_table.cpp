@@ -235,10 +235,7 @@ private slots:
         for (const Row &r : m_rows)
             if (!r.extended)
                 texts.emplace_back(r.context, r.sql);
-        decide::TaskContext summarizer;
-        summarizer.agent = "summarizer";
-        summarizer.taskType = "summarize";
-        summarizer.values = {{"customer_id", "42"}};
+        const decide::TaskContext summarizer = test::summarizerContext();
         for (const char *sql : {"SELECT set_config('application_name', 'x', false)", "SELECT current_setting('application_name')",
                                 "SELECT set_config('statement_timeout', '5s', true)", "SELECT id FROM tickets LIMIT 5",
                                 "SELECT id FROM tickets WHERE id = 5", "SELECT id FROM tickets ORDER BY 1"})

@@ -20,14 +20,7 @@ private:
     decide::DecisionEngine m_engine{m_policy, m_catalog, "v1"};
     const QString m_view = QString::fromStdString(compile::quoteIdent(compile::viewSchemaName("summarizer", "summarize")));
 
-    static decide::TaskContext summarizer()
-    {
-        decide::TaskContext c;
-        c.agent = "summarizer";
-        c.taskType = "summarize";
-        c.values = {{"customer_id", "42"}};
-        return c;
-    }
+    static decide::TaskContext summarizer() { return test::summarizerContext(); }
 
     QString rewritten(const QString &sql, bool simpleQuery = true) const
     {
