@@ -117,7 +117,8 @@ struct ClientSession::Impl
     // Statement bookkeeping.
     ResponseFilter filter;
     TaskCounter taskStatements;                       ///< statements of the task through this gateway, shared by its sessions
-    std::set<std::string> sqlPrepared;                ///< SQL-level PREPARE names allowed in this session
+    decide::TaskContext decisionContext;              ///< see taskContext(); its preparedStatements: the SQL-level
+                                                      ///< PREPARE names allowed in this session
     /// Extended protocol: allowed texts (decided once, at Parse) by statement name and by portal name.
     std::map<std::string, std::shared_ptr<const StatementText>> parsedSql;
     std::map<std::string, std::shared_ptr<const StatementText>> portalSql;
@@ -500,16 +501,21 @@ struct ClientSession::Impl
 
     // ---- deciding ----------------------------------------------------------------------------------
 
-    decide::TaskContext taskContext() const
+    /// The task's context for the decision engine. Its task fields are copied once; the fields that
+    /// change (time, statements so far, environment) are refreshed on each call, so a statement
+    /// allocates nothing for it.
+    const decide::TaskContext &taskContext()
     {
-        decide::TaskContext c;
-        c.agent = task.agent;
-        c.taskType = task.taskType;
-        c.values = task.context;
+        decide::TaskContext &c = decisionContext;
+        if (c.agent.empty()) {
+            c.agent = task.agent;
+            c.taskType = task.taskType;
+            c.values = task.context;
+            c.expiresAt = task.expiresAt;
+        }
         c.environment = ctx.config().environment;
-        c.expiresAt = task.expiresAt;
+        c.now = std::chrono::system_clock::now();
         c.statementsSoFar = taskStatements ? taskStatements->load() : 0;
-        c.preparedStatements = sqlPrepared;
         return c;
     }
 
@@ -609,7 +615,7 @@ struct ClientSession::Impl
                 const auto analysis = sql::analyze(sql, engine->catalog(), {engine->searchPathFor(task.agent, task.taskType)});
                 for (const auto &s : analysis.statements)
                     if (!s.prepareName.empty())
-                        sqlPrepared.insert(s.prepareName);
+                        decisionContext.preparedStatements.insert(s.prepareName);
             }
             co_return std::nullopt;
         }
