@@ -434,6 +434,10 @@ struct ClientSession::Impl
         const auto engine = ctx.engine();
         if (const auto problem = networkProblem(engine->policy(), task.agent, clientAddress))
             co_return AuthRefusal{"28P01", *problem, "connect from a network the agent's identity lists"};
+        decisionContext.agent = task.agent;
+        decisionContext.taskType = task.taskType;
+        decisionContext.values = task.context;
+        decisionContext.expiresAt = task.expiresAt;
         co_return std::nullopt;
     }
 
@@ -501,18 +505,12 @@ struct ClientSession::Impl
 
     // ---- deciding ----------------------------------------------------------------------------------
 
-    /// The task's context for the decision engine. Its task fields are copied once; the fields that
-    /// change (time, statements so far, environment) are refreshed on each call, so a statement
-    /// allocates nothing for it.
+    /// The task's context for the decision engine. Its task fields are set once, when the task is
+    /// accepted; the fields that change (time, statements so far, environment) are refreshed on each
+    /// call, so a statement allocates nothing for it.
     const decide::TaskContext &taskContext()
     {
         decide::TaskContext &c = decisionContext;
-        if (c.agent.empty()) {
-            c.agent = task.agent;
-            c.taskType = task.taskType;
-            c.values = task.context;
-            c.expiresAt = task.expiresAt;
-        }
         c.environment = ctx.config().environment;
         c.now = std::chrono::system_clock::now();
         c.statementsSoFar = taskStatements ? taskStatements->load() : 0;
