@@ -55,12 +55,46 @@ bench_start_pgbouncer() {
   local db=$1 user=$2 password=$3 max_clients=$4 pool_size=$5
   command -v pgbouncer >/dev/null || PATH=$PATH:/usr/sbin
   command -v pgbouncer >/dev/null || die "pgbouncer is not installed (scripts/install-deps installs it)"
-  for _ in $(seq 1 50); do # a port nothing listens on (pgbouncer cannot pick its own)
-    local p=$(( 20000 + RANDOM % 20000 ))
-    ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { BOUNCER_PORT=$p; break; }
-  done
-  [ -n "$BOUNCER_PORT" ] || die "no free port for pgbouncer"
   printf '"%s" "%s"\n' "$user" "$password" >"$WORK/userlist.txt"
+  local as_user=()
+  [ "$(id -u)" -eq 0 ] && as_user=(-u postgres)
+  # PgBouncer cannot pick its own port: take one nothing listens on, and if another process takes it
+  # before PgBouncer binds (PgBouncer then exits), try again with another.
+  for _ in $(seq 1 5); do
+    BOUNCER_PORT=$(bench_free_port) || die "no free port for pgbouncer"
+    bench_write_pgbouncer_ini "$db" "$max_clients" "$pool_size"
+    [ ${#as_user[@]} -gt 0 ] && chown -R postgres "$WORK"
+    pgbouncer "${as_user[@]}" "$WORK/pgbouncer.ini" >>"$WORK/pgbouncer.out" 2>&1 &
+    BOUNCER_PID=$!
+    # Wait until it accepts connections: a loaded machine may take well over a second to start it.
+    for _ in $(seq 1 200); do
+      bench_port_listens "$BOUNCER_PORT" && return 0
+      kill -0 "$BOUNCER_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$BOUNCER_PID" 2>/dev/null; wait "$BOUNCER_PID" 2>/dev/null
+    BOUNCER_PID=
+  done
+  cat "$WORK/pgbouncer.out" "$WORK/pgbouncer.log" >&2 2>/dev/null
+  die "pgbouncer did not start"
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on.
+bench_free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 20000 ))
+    bench_port_listens "$p" || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+bench_port_listens() {
+  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+bench_write_pgbouncer_ini() {
+  local db=$1 max_clients=$2 pool_size=$3
   cat >"$WORK/pgbouncer.ini" <<INI
 [databases]
 $db = host=127.0.0.1 port=$WRIT_PG_PORT dbname=$db
@@ -75,11 +109,6 @@ max_client_conn = $max_clients
 default_pool_size = $pool_size
 logfile = $WORK/pgbouncer.log
 INI
-  local as_user=()
-  [ "$(id -u)" -eq 0 ] && { chown -R postgres "$WORK"; as_user=(-u postgres); }
-  pgbouncer "${as_user[@]}" "$WORK/pgbouncer.ini" >/dev/null 2>&1 &
-  BOUNCER_PID=$!
-  sleep 0.5
 }
 
 bench_stop_proxies() {
