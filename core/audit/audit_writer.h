@@ -9,6 +9,11 @@
 // statement's completion): it rides along with the next write. flush() writes what waits and forces it to
 // the disk (fdatasync), which the gateway does at least every `syncInterval` and on shutdown.
 //
+// One thread at a time is the writer: it takes every record waiting, seals them into the chain and writes
+// them, without the lock, so the other threads go on staging meanwhile; a commit() whose record is in
+// that write, or after it, waits for it. (Holding the lock across the seal and the write made every
+// gateway I/O thread stop whenever another one wrote: one futex sleep and wake per statement.)
+//
 // Records are sealed into the chain when they are written, so a write that fails takes back exactly the
 // records that must be on file: their commit() fails (the gateway refuses their statements: fail closed),
 // the chain steps back, and the deferred records wait for the next write. The file never holds a record of
@@ -17,7 +22,7 @@
 #include "audit/audit_chain.h"
 #include "audit/audit_json.h"
 
-#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -70,18 +75,33 @@ private:
 
     std::uint64_t queue(RecordDraft &&record, bool mustBeWritten);
     std::vector<Pending>::iterator findPending(std::uint64_t ticket); ///< end() when not waiting
-    bool writePending();
-    bool writeWhole(const std::string &bytes);
+    /// As the writer: `lock` held and no write in flight; unlocked while sealing and writing.
+    bool writePending(std::unique_lock<std::mutex> &lock);
+    void takeBackFailedBatch();
+    void wakeWaiters(std::unique_lock<std::mutex> &lock);
+    void refuseStaged(std::vector<Pending> &records); ///< drops them, their commit() to answer false
+    enum class WriteOutcome { Whole, Nothing, Part };
+    WriteOutcome writeWhole(const std::string &bytes, std::string &error) const;
 
-    std::string m_path;
+    const std::string m_path;
+    int m_fd = -1; ///< open from construction to destruction, so its number is never reused meanwhile
+
+    mutable std::mutex m_mutex; // guards what follows, up to the writer's own
+    std::condition_variable m_writeDone;
     std::vector<Pending> m_pending; ///< in chain order, not sealed yet
-    std::string m_bytes;            ///< the sealed lines of one write (kept for its capacity)
     std::uint64_t m_nextTicket = 1;
+    std::uint64_t m_writtenThrough = 0; ///< every ticket up to it is on file, or refused (m_refused)
     std::unordered_set<std::uint64_t> m_refused; ///< staged records whose write failed, until commit() asks
-    int m_fd = -1;
-    mutable std::mutex m_mutex;
-    AuditChain m_chain;
+    std::unordered_set<std::uint64_t> m_abandonedInFlight; ///< abandoned while in the write in flight
+    bool m_writing = false; ///< a thread is the writer
+    bool m_broken = false;  ///< a write stopped half-way: half a line would break the chain for every later record
+    std::uint64_t m_lastSeq = 0;
     std::string m_error;
+
+    // The writer's own (the thread that set m_writing):
+    std::vector<Pending> m_batch; ///< the records of the write in flight
+    std::string m_bytes;          ///< their sealed lines (kept for its capacity)
+    AuditChain m_chain;
 };
 
 } // namespace writ::audit

@@ -243,8 +243,11 @@ struct GatewayServer::Impl
         auto lastSync = std::chrono::steady_clock::now();
         for (;;) {
             if (std::chrono::steady_clock::now() - lastSync >= ctx.config().audit.syncInterval) {
-                if (!ctx.audit().flush())
-                    std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
+                // fdatasync takes milliseconds on a busy disk: not on an I/O thread, whose sessions would wait.
+                asio::post(ctx.blockingPool(), [this] {
+                    if (!ctx.audit().flush())
+                        std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
+                });
                 lastSync = std::chrono::steady_clock::now();
             }
             try {

@@ -5,6 +5,7 @@
 #include "audit/audit_chain.h"
 #include "audit/audit_verify.h"
 #include "audit/audit_writer.h"
+#include "audit_test_files.h"
 
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
@@ -12,12 +13,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <csignal>
 #include <fstream>
-#include <sys/resource.h>
 #include <sstream>
 
 using namespace writ::audit;
+using namespace writ::audit::test;
 
 namespace {
 
@@ -33,45 +33,6 @@ AuditEvent sampleEvent(int i)
     e.rule = i % 2 ? "allowed" : "column-scope";
     e.rows = i;
     return e;
-}
-
-/// While it lives, files may not grow past `bytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write that would
-/// grow the audit file fails without writing a byte.
-class FileSizeCap
-{
-public:
-    explicit FileSizeCap(rlim_t bytes)
-    {
-        ::getrlimit(RLIMIT_FSIZE, &m_before);
-        m_previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-        rlimit capped = m_before;
-        capped.rlim_cur = bytes;
-        m_ok = ::setrlimit(RLIMIT_FSIZE, &capped) == 0;
-    }
-    ~FileSizeCap()
-    {
-        ::setrlimit(RLIMIT_FSIZE, &m_before);
-        std::signal(SIGXFSZ, m_previousHandler);
-    }
-    FileSizeCap(const FileSizeCap &) = delete;
-    FileSizeCap &operator=(const FileSizeCap &) = delete;
-    bool ok() const { return m_ok; }
-
-private:
-    rlimit m_before{};
-    void (*m_previousHandler)(int) = nullptr;
-    bool m_ok = false;
-};
-
-rlim_t fileSize(const std::string &path) { return static_cast<rlim_t>(QFileInfo(QString::fromStdString(path)).size()); }
-
-std::vector<std::string> readLines(const std::string &path)
-{
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string l; std::getline(in, l);)
-        lines.push_back(l);
-    return lines;
 }
 
 std::string joined(const std::vector<std::string> &lines)
