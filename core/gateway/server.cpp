@@ -244,9 +244,10 @@ struct GatewayServer::Impl
         for (;;) {
             if (std::chrono::steady_clock::now() - lastSync >= ctx.config().audit.syncInterval) {
                 // fdatasync takes milliseconds on a busy disk: not on an I/O thread, whose sessions would wait.
-                asio::post(ctx.blockingPool(), [this] {
-                    if (!ctx.audit().flush())
-                        std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
+                // The writer belongs to the context, whose pool runs this: it outlives the job.
+                asio::post(ctx.blockingPool(), [&audit = ctx.audit()] {
+                    if (!audit.flush())
+                        std::cerr << "writ-gateway: " << audit.error() << "\n";
                 });
                 lastSync = std::chrono::steady_clock::now();
             }
