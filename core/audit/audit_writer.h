@@ -11,8 +11,8 @@
 //
 // One thread at a time is the writer: it takes every record waiting, seals them into the chain and writes
 // them, without the lock, so the other threads go on staging meanwhile; a commit() whose record is in
-// that write, or after it, waits for it. (Holding the lock across the seal and the write made every
-// gateway I/O thread stop whenever another one wrote: one futex sleep and wake per statement.)
+// that write, or after it, waits for it. (Held across the seal, the write and the fdatasync, the lock made
+// any other I/O thread that staged or appended meanwhile sleep until the write was done.)
 //
 // Records are sealed into the chain when they are written, so a write that fails takes back exactly the
 // records that must be on file: their commit() fails (the gateway refuses their statements: fail closed),
