@@ -229,10 +229,8 @@ void FactCollector::columnRef(const ColumnRef &c)
         case 1: star(); return;
         case 2: qualifiedStar("", field(0)); return;
         case 3:
-            if (const int item = findItem(field(0), field(1)); item >= 0) {
+            if (const int item = qualifiedStar(field(0), field(1)); item >= 0)
                 spelledSchema(item, c.location);
-                wholeRow(item);
-            }
             return;
         default: qualifiedStar(field(n - 3), field(n - 2)); return;
         }
@@ -285,10 +283,12 @@ void FactCollector::star()
             allColumns(items[i].relation);
 }
 
-void FactCollector::qualifiedStar(std::string_view schema, std::string_view refname)
+int FactCollector::qualifiedStar(std::string_view schema, std::string_view refname)
 {
-    if (const int item = findItem(schema, refname); item >= 0)
+    const int item = findItem(schema, refname);
+    if (item >= 0)
         wholeRow(item);
+    return item;
 }
 
 void FactCollector::unqualifiedColumn(std::string_view name)

@@ -167,7 +167,7 @@ private:
     const Cte *findCte(std::string_view name) const;
     void columnRef(const ColumnRef &c);
     void star();
-    void qualifiedStar(std::string_view schema, std::string_view refname);
+    int qualifiedStar(std::string_view schema, std::string_view refname); ///< the item it names, or -1
     void unqualifiedColumn(std::string_view name);
     void itemColumn(int item, std::string_view column);
     void wholeRow(int item);
