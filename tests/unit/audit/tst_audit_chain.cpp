@@ -192,6 +192,32 @@ private slots:
         QVERIFY(verifyAuditFile(m_path).ok);
     }
 
+    // A write cut short (the file may grow by a few bytes, less than a record) leaves half a line: every
+    // later record would follow a broken line, so the writer refuses everything from then on, saying why,
+    // even once there is room again.
+    void aWriteCutHalfwayMakesTheFileUnusable()
+    {
+        m_path = m_dir.filePath("half.jsonl").toStdString();
+        AuditWriter w(m_path);
+        QVERIFY(w.append(sampleEvent(0)));
+        bool committed = true;
+        {
+            FileSizeCap cap(fileSize(m_path) + 10);
+            QVERIFY(cap.ok());
+            committed = w.commit(w.stage(sampleEvent(1)));
+        }
+        QVERIFY(!committed);
+        QVERIFY2(w.error().find("half a line") != std::string::npos, w.error().c_str());
+        QVERIFY(!w.commit(w.stage(sampleEvent(2))));   // room again, still refused
+        QVERIFY(!w.appendDeferred(sampleEvent(3)));    // and so is a record of what ran
+        QVERIFY(!w.flush());
+        QCOMPARE(w.refusedWaiting(), std::size_t(0));
+        QCOMPARE(w.lastSeq(), std::uint64_t(1));
+        const VerifyResult r = verifyAuditFile(m_path);
+        QVERIFY(!r.ok); // the cut line shows
+        QCOMPARE(r.badLine, std::uint64_t(2));
+    }
+
     void editIsFoundAtItsLine()
     {
         auto lines = writeRecords(6);
