@@ -2,9 +2,10 @@
 #pragma once
 
 // Appends sealed records to a JSON-lines file (O_APPEND). A record that must be on file before the
-// caller acts (a decision, before its statement runs) is staged and then committed: commit() returns only
-// after the line reached the operating system, in one write(2) with every record staged meanwhile, by any
-// thread — records of statements decided in the same turn of the I/O loops share a write (group commit).
+// caller acts (a decision, before its statement runs or before its answer is relayed) is staged and then
+// committed: commit() returns only after the line reached the operating system, in one write(2) with every
+// record staged meanwhile, by any thread — records staged while a statement runs, or in the same turn of
+// the I/O loops, share a write (group commit).
 // append() is stage and commit at once. appendDeferred() is for records of what already happened (a
 // statement's completion): it rides along with the next write. flush() writes what waits and forces it to
 // the disk (fdatasync), which the gateway does at least every `syncInterval` and on shutdown.

@@ -81,6 +81,10 @@ struct Decision
 
     std::size_t statementCount = 0;
 
+    /// One statement that cannot change anything when run (decide/read_only.h): the gateway may send it
+    /// before its decision record is on file, and holds its answer until the record is.
+    bool changesNothing = false;
+
     bool allowed() const { return verdict == Verdict::Allow; }
     const Reason &deciding() const { return reasons.front(); }
 };

@@ -3,6 +3,7 @@
 
 #include "common/text.h"
 #include "decide/masked_view_rewrite.h"
+#include "decide/read_only.h"
 #include "decide/rules.h"
 #include "sql/analyzer.h"
 #include "sql/literal_shape.h"
@@ -142,6 +143,7 @@ Decision DecisionEngine::Impl::decideStatements(const sql::Analysis &analysis, c
                      "send the allowed statements on their own", task.path, facts.location);
     }
     Decision d = out.finish(count);
+    d.changesNothing = count == 1 && changesNothingWhenRun(analysis.statements.front());
     if (count > 1 && d.verdict == Verdict::ApprovalRequired) {
         // An approval covers one statement text; a batch cannot be approved piecemeal.
         DecisionBuilder batch(task.stepUp);

@@ -131,6 +131,8 @@ struct ClientSession::Impl
     std::vector<std::uint8_t> sendingClient;   ///< being written to the client while toClient fills again
     std::string terminateReason;
     bool upstreamLost = false; ///< the database side ended on its own
+    bool auditRefused = false; ///< a read's record could not be written: its answer was withheld
+    std::vector<std::uint64_t> recordsBeforeAnswer; ///< audit tickets of reads sent before their records were on file
     bool clientDone = false;   ///< the client said Terminate or went away
     bool parkUpstream = false; ///< the client said Terminate with nothing in flight: keep the connection for the task
     int unsyncedExtended = 0; ///< extended-protocol messages forwarded since the last Sync
@@ -151,6 +153,13 @@ struct ClientSession::Impl
         : ctx(c), client(std::move(s)), serverTls(std::move(tls)), upstreamTls(up)
     {
         clientAddress = client.remoteAddress();
+    }
+
+    ~Impl()
+    {
+        // Reads whose answers never came back: the statements ran, so their records are written with the next write.
+        for (const std::uint64_t ticket : recordsBeforeAnswer)
+            ctx.audit().abandon(ticket);
     }
 
     void log(const std::string &what) const
@@ -204,6 +213,24 @@ struct ClientSession::Impl
             log("audit write failed: " + ctx.audit().error());
             throw std::runtime_error("audit log unavailable");
         }
+    }
+
+    /// The records of reads sent before they were on file (decideStatement): on file before any answer
+    /// reaches the client. Usually another session's write took them already and this costs no system
+    /// call. A refused record ends the session: the answer is withheld, and the database connection,
+    /// with the answer unread, is closed rather than reused.
+    void recordsOnFileBeforeAnswer()
+    {
+        bool refused = false;
+        for (const std::uint64_t ticket : recordsBeforeAnswer) // every one asked: each refusal must be collected
+            refused = !ctx.audit().commit(ticket) || refused;
+        recordsBeforeAnswer.clear();
+        if (!refused)
+            return;
+        auditRefused = true;
+        ++ctx.metrics().auditFailures;
+        log("audit write failed: " + ctx.audit().error());
+        throw std::runtime_error("audit log unavailable");
     }
 
     bool audit(const audit::AuditEvent &e)
@@ -600,7 +627,16 @@ struct ClientSession::Impl
             record.message = "qualified names of masked relations read through the task's masked view";
         rule = record.rule;
         ctx.metrics().countVerdict(record.verdict);
-        const bool recorded = co_await auditBeforeRunning(record);
+        // A read that cannot change anything goes to the database now; its record joins whichever write
+        // comes next and must be on file before any of its answer reaches the client (relayUpstream).
+        // Everything else has its record on file before it runs.
+        const bool readNow = decision->verdict == decide::Verdict::Allow && decided->verdict == decide::Verdict::Allow
+                             && decided->changesNothing;
+        bool recorded = true;
+        if (readNow)
+            recordsBeforeAnswer.push_back(ctx.audit().stage(record));
+        else
+            recorded = co_await auditBeforeRunning(record);
         if (!recorded) {
             ++ctx.metrics().auditFailures;
             proto::ErrorFields e;
@@ -810,7 +846,7 @@ struct ClientSession::Impl
         } catch (...) {
             // The database ended the connection (restart, pg_terminate_backend, network): wake the client
             // side now, whatever it waits for, so the client is told instead of waiting on a dead link.
-            upstreamLost = terminateReason.empty() && !clientDone;
+            upstreamLost = terminateReason.empty() && !clientDone && !auditRefused;
             wakeClientRelay();
             throw;
         }
@@ -826,6 +862,8 @@ struct ClientSession::Impl
                 consumeInternal(frame);
                 continue;
             }
+            if (!recordsBeforeAnswer.empty())
+                recordsOnFileBeforeAnswer();
             const auto result = filter.onUpstream(frame.tag, frame.body);
             switch (result.action) {
             case ResponseFilter::Action::Relay:
@@ -1136,13 +1174,17 @@ asio::awaitable<void> ClientSession::run()
     } else if (!s.terminateReason.empty()) {
         const proto::ErrorFields refusal = fatal("57P01", "writ: " + s.terminateReason, "start a new task");
         co_await s.sendFatal(refusal);
+    } else if (s.auditRefused) {
+        const proto::ErrorFields refusal = fatal("58030", "writ: the statement's answer was withheld because it could not be audited",
+                                                 "the gateway's audit log cannot be written; connect again once it can");
+        co_await s.sendFatal(refusal);
     } else if (s.upstreamLost) {
         s.log("the database ended the session's connection");
         const proto::ErrorFields lost = fatal("08006", "writ: the database ended this session's connection (restart or administrator)",
                                               "connect again; the task is still valid");
         co_await s.sendFatal(lost);
     }
-    if (s.parkUpstream && violation.empty() && s.terminateReason.empty() && !s.upstreamLost && s.upstream)
+    if (s.parkUpstream && violation.empty() && s.terminateReason.empty() && !s.upstreamLost && !s.auditRefused && s.upstream)
         co_await s.parkUpstreamConnection();
     deadline.cancel();
     if (s.state == Impl::State::Ready || s.state == Impl::State::Closing) {

@@ -77,6 +77,16 @@ public:
     bool isOpen() const { return m_conn != nullptr; }
     QString error() const { return m_error; }
 
+    /// Every message of the last command, the server's and libpq's: an error the server sent just before
+    /// it closed the connection is here, while exec() reports the closing.
+    QString connectionMessages() const { return m_conn ? QString::fromUtf8(PQerrorMessage(m_conn)) : QString(); }
+    /// Messages with their SQLSTATE ("ERROR:  42501: ...").
+    void setVerboseErrors()
+    {
+        if (m_conn)
+            PQsetErrorVerbosity(m_conn, PQERRORS_VERBOSE);
+    }
+
     /// True while the server still answers on this session.
     bool alive()
     {

@@ -7,6 +7,8 @@
 
 #include "admin_http.h"
 
+#include <algorithm>
+
 using namespace gatewaytest;
 
 namespace {
@@ -50,13 +52,32 @@ private slots:
         const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=3"});
         Session agent(m_gw.gatewayDsn(task.credential));
         QVERIFY(agent.exec("SELECT id FROM public.tickets LIMIT 1").ok);
+        const QString mayChangeSomething = "SELECT id, md5(subject) FROM public.tickets LIMIT 1"; // md5 is not on the read-only list
+        QVERIFY(agent.exec(mayChangeSomething).ok);
 
         // The file may not grow by a byte: the next record cannot be written.
         setFileSizeLimit(m_gw.pid(), QString::number(QFileInfo(m_gw.auditFile()).size()));
-        const SqlResult refused = agent.exec("SELECT id FROM public.tickets LIMIT 1");
-        QVERIFY(!refused.ok);
-        QCOMPARE(refused.sqlstate, QStringLiteral("58030"));
-        QVERIFY2(refused.error.contains("audit"), qPrintable(refused.error));
+        struct RoomAgainOnFailure // a failed check returns early: the tests after this one need the room
+        {
+            qint64 pid;
+            ~RoomAgainOnFailure() { runTool("prlimit", {"--pid", QString::number(pid), "--fsize=unlimited:unlimited"}, QString()); }
+        } roomAgain{m_gw.pid()};
+        // A statement that could change something is refused before it runs, and the session goes on.
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            const SqlResult refused = agent.exec(mayChangeSomething);
+            QVERIFY(!refused.ok);
+            QCOMPARE(refused.sqlstate, QStringLiteral("58030"));
+            QVERIFY2(refused.error.contains("refused because it could not be audited"), qPrintable(refused.error));
+        }
+        // A plain read goes to the database at once, but no row of its answer reaches the client: the
+        // session ends with the same SQLSTATE.
+        agent.setVerboseErrors();
+        const SqlResult withheld = agent.exec("SELECT id FROM public.tickets LIMIT 1");
+        QVERIFY(!withheld.ok);
+        QCOMPARE(withheld.count(), 0);
+        const QString told = agent.connectionMessages();
+        QVERIFY2(told.contains("FATAL:  58030: writ: the statement's answer was withheld because it could not be audited"), qPrintable(told));
+        QVERIFY(!agent.exec("SELECT 1").ok);
         QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
         QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("audit write failed"), 3000);
         QVERIFY(!metrics().contains("writ_gateway_audit_failures_total 0"));
@@ -68,6 +89,26 @@ private slots:
         httpCall(m_adminPort, "GET", "/v1/audit?limit=1", {}, kAdminToken); // flushes
         const auto verify = runWrit({"audit", "verify", m_gw.auditFile(), "--key-file", m_gw.path("audit.key")});
         QVERIFY2(verify.exitCode == 0, floortest::cliText(verify).constData());
+    }
+
+    void aReadsRecordIsOnFileWhenItsAnswerArrives()
+    {
+        // A read goes to the database before its decision record is written; the record must be on
+        // file (not only queued in the gateway) by the time the answer reaches the client.
+        const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=3"});
+        Session agent(m_gw.gatewayDsn(task.credential));
+        for (int i = 0; i < 5; ++i) {
+            const QString marker = QStringLiteral("read_marker_%1").arg(i);
+            const SqlResult read = agent.exec("SELECT id AS " + marker + " FROM public.tickets LIMIT 1");
+            QVERIFY2(read.ok, qPrintable(read.error));
+            QFile f(m_gw.auditFile());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QList<QByteArray> lines = f.readAll().split('\n');
+            const bool onFile = std::any_of(lines.begin(), lines.end(), [&](const QByteArray &line) {
+                return line.contains("\"event\":\"decision\"") && line.contains(marker.toUtf8());
+            });
+            QVERIFY2(onFile, qPrintable(marker));
+        }
     }
 
     void databaseEndingEveryConnectionIsSurvived()
