@@ -834,8 +834,13 @@ struct ClientSession::Impl
             default:
                 throw ProtocolViolation(std::string("unexpected message type '") + tag + "'");
             }
-            if (!clientDecoder.hasFrame())
+            if (!clientDecoder.hasFrame()) {
                 co_await flushUpstream();
+                // Alone on its thread, the session would write its read's record by itself anyway: write it
+                // now, while the database works on the read, instead of after the answer came.
+                if (sessionsOnThisThread == 1 && !recordsBeforeAnswer.empty())
+                    recordsOnFileBeforeAnswer();
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 #include "admin_http.h"
 
 #include <algorithm>
+#include <memory>
 
 using namespace gatewaytest;
 
@@ -43,7 +44,8 @@ private slots:
     void initTestCase()
     {
         writeTokenFile(m_gw.path("admin.token"), kAdminToken);
-        m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
+        // One I/O thread: the tests below choose whether a session is alone on it or has company.
+        m_gw.start(QStringLiteral("workers: 1\nadmin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
         startWithAdmin();
     }
 
@@ -52,6 +54,11 @@ private slots:
         const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=3"});
         Session agent(m_gw.gatewayDsn(task.credential));
         QVERIFY(agent.exec("SELECT id FROM public.tickets LIMIT 1").ok);
+        // Company on the I/O thread: the agent's read record is written when the answer arrives, not at once.
+        auto companion = std::make_unique<Session>(m_gw.gatewayDsn(task.credential));
+        QVERIFY(companion->exec("SELECT 1").ok);
+        Session alone(m_gw.gatewayDsn(task.credential)); // reads on its own once the other two are gone
+        QVERIFY(alone.exec("SELECT 1").ok);
         const QString mayChangeSomething = "SELECT id, md5(subject) FROM public.tickets LIMIT 1"; // md5 is not on the read-only list
         QVERIFY(agent.exec(mayChangeSomething).ok);
 
@@ -78,6 +85,13 @@ private slots:
         const QString told = agent.connectionMessages();
         QVERIFY2(told.contains("FATAL:  58030: writ: the statement's answer was withheld because it could not be audited"), qPrintable(told));
         QVERIFY(!agent.exec("SELECT 1").ok);
+        // Alone on the thread, a session writes its read's record while the database works: refused the same way.
+        companion.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("writ_gateway_sessions 1\n"), 5000);
+        alone.setVerboseErrors();
+        QVERIFY(!alone.exec("SELECT id FROM public.tickets LIMIT 1").ok);
+        QVERIFY2(alone.connectionMessages().contains("FATAL:  58030: writ: the statement's answer was withheld"),
+                 qPrintable(alone.connectionMessages()));
         QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
         QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("audit write failed"), 3000);
         QVERIFY(!metrics().contains("writ_gateway_audit_failures_total 0"));
@@ -97,7 +111,14 @@ private slots:
         // file (not only queued in the gateway) by the time the answer reaches the client.
         const GatewayTask task = m_gw.startTask("support-summarizer", "summarize-tickets", {"customer_id=3"});
         Session agent(m_gw.gatewayDsn(task.credential));
-        for (int i = 0; i < 5; ++i) {
+        for (int i = 0; i < 10; ++i) {
+            // Alone on the I/O thread the record is written while the database works; with company, when the
+            // answer arrives (usually by another session's write, here by its own).
+            std::unique_ptr<Session> companion;
+            if (i >= 5) {
+                companion = std::make_unique<Session>(m_gw.gatewayDsn(task.credential));
+                QVERIFY(companion->exec("SELECT 1").ok);
+            }
             const QString marker = QStringLiteral("read_marker_%1").arg(i);
             const SqlResult read = agent.exec("SELECT id AS " + marker + " FROM public.tickets LIMIT 1");
             QVERIFY2(read.ok, qPrintable(read.error));
