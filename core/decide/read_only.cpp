@@ -42,7 +42,7 @@ bool changesNothingWhenRun(const sql::StatementFacts &f)
     if (!std::all_of(f.relations.begin(), f.relations.end(), readsOnly))
         return false;
     return std::all_of(f.functions.begin(), f.functions.end(), [](const sql::FunctionUse &fn) {
-        return !fn.found && (isSideEffectFreeBuiltin(fn.schema, fn.name) || isWritRuntimeFunction(fn.schema, fn.name));
+        return isWritRuntimeFunction(fn.schema, fn.name) || (!fn.found && isSideEffectFreeBuiltin(fn.schema, fn.name));
     });
 }
 

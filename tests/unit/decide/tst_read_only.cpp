@@ -33,6 +33,8 @@ private slots:
         QTest::newRow("harmless built-ins") << "SELECT lower(subject), date_trunc('day', created_at), count(*) FROM tickets GROUP BY 1, 2"
                                             << true;
         QTest::newRow("no relation") << "SELECT 1" << true;
+        QTest::newRow("Writ's context function") << "SELECT id FROM tickets WHERE customer_id = writ.ctx('customer_id')::int" << true;
+        QTest::newRow("a user function in the writ schema") << "SELECT writ.publish_everything()" << false;
         QTest::newRow("read-only WITH") << "WITH t AS (SELECT id FROM tickets) SELECT * FROM t" << true;
         QTest::newRow("FOR UPDATE locks") << "SELECT id FROM tickets WHERE id = 1 FOR UPDATE" << false;
         QTest::newRow("FOR SHARE locks") << "SELECT id FROM tickets FOR SHARE" << false;
