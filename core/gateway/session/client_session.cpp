@@ -54,6 +54,12 @@ struct CountedOnThisThread
     CountedOnThisThread &operator=(const CountedOnThisThread &) = delete;
 };
 
+/// Alone on its I/O thread, a session has nobody whose audit record could share its write.
+bool aloneOnThisThread()
+{
+    return sessionsOnThisThread <= 1;
+}
+
 proto::ErrorFields fatal(std::string code, std::string message, std::string hint = {})
 {
     proto::ErrorFields e;
@@ -259,7 +265,7 @@ struct ClientSession::Impl
                     writer.abandon(ticket);
             }
         } release{ctx.audit(), ticket};
-        if (sessionsOnThisThread > 1) { // alone on its thread, a session has nobody to wait for
+        if (!aloneOnThisThread()) {
             const auto executor = co_await asio::this_coro::executor;
             co_await asio::post(executor, asio::use_awaitable);
         }
@@ -838,7 +844,7 @@ struct ClientSession::Impl
                 co_await flushUpstream();
                 // Alone on its thread, the session would write its read's record by itself anyway: write it
                 // now, while the database works on the read, instead of after the answer came.
-                if (sessionsOnThisThread == 1 && !recordsBeforeAnswer.empty())
+                if (aloneOnThisThread() && !recordsBeforeAnswer.empty())
                     recordsOnFileBeforeAnswer();
             }
         }
