@@ -39,8 +39,12 @@ public:
             error(map, "config.type", where + " must be a mapping");
             return false;
         }
+        std::set<std::string> seen;
         for (const auto &kv : map) {
             const std::string key = kv.first.Scalar();
+            if (!seen.insert(key).second)
+                error(kv.first, "config.duplicate-key", "key '" + key + "' appears twice in " + where,
+                      "keep one of them; YAML would silently use only the first");
             if (std::find(known.begin(), known.end(), key) == known.end()) {
                 const auto near = closestMatch(key, known);
                 error(kv.first, "config.unknown-key", "unknown key '" + key + "' in " + where,

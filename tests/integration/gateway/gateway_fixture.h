@@ -55,6 +55,11 @@ public:
     explicit GatewayFixture(const QString &dbName) : m_copy(requiredDsn("WRIT_TEST_ADMIN_DSN"), dbName) {}
     ~GatewayFixture() { stop(); m_copy.drop(); }
 
+    /// The I/O thread key of the configuration. By default two threads: sessions of one test land on
+    /// both, so that what crosses them (a pooled connection, a revocation, a kill from the admin API)
+    /// is exercised.
+    QString ioThreads = QStringLiteral("workers: 2\n");
+
     /// Creates the database copy, applies `policy` (default: the demo policy), runs `setupSql` as the
     /// database owner, writes keys and config, starts the gateway.
     void start(const QString &extraConfig = {}, const QStringList &setupSql = {}, const QString &policy = floortest::demoPolicy())
@@ -86,10 +91,10 @@ public:
                                     "password_secret: %5\n"
                                     "credentials: { key_files: [%6] }\n"
                                     "audit: { file: %7, key_file: %8 }\n"
-                                    "workers: 2\n%9")
+                                    "%9%10")
                          .arg(url.host())
                          .arg(url.port())
-                         .arg(m_copy.name(), dsn, path("secret"), path("keys/jwks.json"), auditFile(), path("audit.key"), extraConfig)
+                         .arg(m_copy.name(), dsn, path("secret"), path("keys/jwks.json"), auditFile(), path("audit.key"), ioThreads, extraConfig)
                          .toUtf8());
         config.close();
         if (beforeLaunch)

@@ -42,6 +42,7 @@ private slots:
         QVERIFY(l.config.tls.loopbackExempt);
         QCOMPARE(l.config.upstream.sslmode, std::string("prefer"));
         QCOMPARE(l.config.authTimeout, std::chrono::seconds(10));
+        QCOMPARE(l.config.workers, 0); // one per core
     }
 
     void everyKeyIsRead()
@@ -71,6 +72,8 @@ private slots:
         QTest::newRow("bad sslmode") << "upstream: { database: x, sslmode: verify-full }\n" << "upstream.sslmode must be";
         QTest::newRow("cert without key") << "tls: { cert: c.pem }\n" << "tls needs both cert and key";
         QTest::newRow("workers out of range") << "workers: -1\n" << "workers must be a whole number";
+        QTest::newRow("key given twice") << "workers: 2\nworkers: 1\n" << "gw.yaml:7:1: error: key 'workers' appears twice in the gateway configuration";
+        QTest::newRow("nested key given twice") << "pool: { idle_timeout: 5s, idle_timeout: 0s }\n" << "key 'idle_timeout' appears twice in pool";
         QTest::newRow("yaml syntax") << "listen: [\n" << "error:";
         const QString admin = "admin: { token_file: t }\n";
         QTest::newRow("tasks api without admin") << "tasks_api: { credential_key: k.pem }\n" << "tasks_api needs the admin section";

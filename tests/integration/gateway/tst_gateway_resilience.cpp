@@ -45,7 +45,8 @@ private slots:
     {
         writeTokenFile(m_gw.path("admin.token"), kAdminToken);
         // One I/O thread: the tests below choose whether a session is alone on it or has company.
-        m_gw.start(QStringLiteral("workers: 1\nadmin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
+        m_gw.ioThreads = QStringLiteral("workers: 1\n");
+        m_gw.start(QStringLiteral("admin: { listen: 127.0.0.1:0, token_file: %1 }\n").arg(m_gw.path("admin.token")));
         startWithAdmin();
     }
 

@@ -78,7 +78,7 @@ private slots:
         const auto locking = m_engine.decide("SELECT id FROM public.tickets WHERE customer_id = 42 FOR UPDATE", context);
         QVERIFY(!locking->changesNothing);
         // Text the analyzer cannot read is denied, and never counts as a read that changes nothing.
-        for (const std::string garbage : {std::string("SELEC id FROM"), std::string("SELECT 'unterminated"), std::string("\x01\xff;;")}) {
+        for (const std::string &garbage : {std::string("SELEC id FROM"), std::string("SELECT 'unterminated"), std::string("\x01\xff;;")}) {
             const auto d = m_engine.decide(garbage, context);
             QVERIFY2(!d->allowed() && !d->changesNothing, garbage.c_str());
         }
