@@ -17,6 +17,7 @@
 #include <asio/thread_pool.hpp>
 
 #include <stdexcept>
+#include <thread>
 
 namespace writ::gateway {
 
@@ -49,9 +50,16 @@ identity::KeySet readKeys(const std::vector<std::string> &files, const std::stri
     return all;
 }
 
+std::size_t ioThreads(const GatewayConfig &c)
+{
+    return c.workers > 0 ? static_cast<std::size_t>(c.workers) : std::max(1u, std::thread::hardware_concurrency());
+}
+
 } // namespace
 
-GatewayContext::GatewayContext(GatewayConfig config) : m_config(std::move(config))
+GatewayContext::GatewayContext(GatewayConfig config)
+    : m_config(std::move(config))
+    , m_placement(ioThreads(m_config))
 {
     const auto &c = m_config;
     reloadKeys(c);

@@ -8,6 +8,7 @@
 
 #include "gateway/config/gateway_config.h"
 #include "gateway/gateway_metrics.h"
+#include "gateway/session_placement.h"
 #include "gateway/session/session_registry.h"
 #include "gateway/session/statement_identities.h"
 #include "gateway/state/task_store.h"
@@ -65,6 +66,8 @@ public:
     UpstreamPool &upstreamPool() { return *m_pool; }
     GatewayMetrics &metrics() { return m_metrics; }
     StatementIdentities &statementIdentities() { return m_statementIdentities; }
+    /// The I/O threads (`workers`, one per core by default) and how many connections each serves.
+    SessionPlacement &placement() { return m_placement; }
     /// Threads for blocking calls (state database), so that no I/O thread waits on them.
     asio::thread_pool &blockingPool() { return *m_blockingPool; }
 
@@ -101,6 +104,7 @@ private:
     std::unique_ptr<UpstreamPool> m_pool;
     GatewayMetrics m_metrics;
     StatementIdentities m_statementIdentities;
+    SessionPlacement m_placement;
     std::unique_ptr<asio::thread_pool> m_blockingPool;
     std::atomic<std::shared_ptr<const decide::DecisionEngine>> m_engine;
     std::atomic<long long> m_policyVersion{0};

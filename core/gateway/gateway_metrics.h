@@ -23,8 +23,8 @@ struct GatewayMetrics
     std::atomic<std::uint64_t> statementsApprovalRequired{0};
     std::atomic<std::uint64_t> auditFailures{0};             ///< records that could not be written (statement refused)
     std::atomic<std::uint64_t> policyReloads{0};
-    std::atomic<std::uint64_t> revocationsNotified{0};
-    std::atomic<std::uint64_t> bundlesRejected{0};           ///< active bundles refused (bad signature, unknown key, bad policy)       ///< task ends pushed by the state database (NOTIFY)
+    std::atomic<std::uint64_t> revocationsNotified{0};       ///< task ends pushed by the state database (NOTIFY)
+    std::atomic<std::uint64_t> bundlesRejected{0};           ///< active bundles refused (bad signature, unknown key, bad policy)
     std::atomic<bool> stateListening{false};                 ///< the LISTEN connection to the state database is up
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 

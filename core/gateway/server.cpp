@@ -8,6 +8,7 @@
 #include "gateway/session/client_session.h"
 #include "gateway/session/upstream_pool.h"
 #include "gateway/state/state_listener.h"
+#include "gateway/transport/stream.h"
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -67,7 +68,6 @@ struct GatewayServer::Impl
     std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
     std::atomic<std::shared_ptr<asio::ssl::context>> serverTls; ///< replaced on SIGHUP; sessions keep the one they began with
     asio::ssl::context upstreamTls{asio::ssl::context::tls_client};
-    std::atomic<std::size_t> nextContext{0};
     std::atomic<int> clients{0};
     std::atomic<bool> stopping{false};
     std::atomic<bool> draining{false};
@@ -75,8 +75,7 @@ struct GatewayServer::Impl
 
     explicit Impl(GatewayContext &c) : ctx(c)
     {
-        const int workers = c.config().workers > 0 ? c.config().workers : std::max(1u, std::thread::hardware_concurrency());
-        for (int i = 0; i < workers; ++i) {
+        for (std::size_t i = 0; i < c.placement().threads(); ++i) {
             contexts.push_back(std::make_unique<asio::io_context>(1));
             guards.push_back(asio::make_work_guard(*contexts.back()));
         }
@@ -127,8 +126,6 @@ struct GatewayServer::Impl
             std::cerr << "writ-gateway: SIGHUP: " << key << " changed; it takes effect when the gateway restarts\n";
     }
 
-    asio::io_context &next() { return *contexts[nextContext++ % contexts.size()]; }
-
     asio::awaitable<void> refuseBusy(asio::ip::tcp::socket socket)
     {
         protocol::ErrorFields e;
@@ -144,21 +141,29 @@ struct GatewayServer::Impl
 
     asio::awaitable<void> acceptLoop()
     {
+        // Accepted on the first I/O thread (the acceptor's); a session placed on another moves there
+        // before it starts, so that the choice counts the sessions alive when it arrives.
         for (;;) {
-            asio::io_context &worker = next();
-            asio::ip::tcp::socket socket(worker);
+            asio::ip::tcp::socket socket(*contexts[0]);
             co_await acceptor->async_accept(socket, asio::use_awaitable);
             socket.set_option(asio::ip::tcp::no_delay(true));
             ++ctx.metrics().connectionsAccepted;
             if (clients.load() >= ctx.config().maxClients) {
                 ++ctx.metrics().connectionsRefusedBusy;
-                asio::co_spawn(worker, refuseBusy(std::move(socket)), asio::detached);
+                asio::co_spawn(*contexts[0], refuseBusy(std::move(socket)), asio::detached);
+                continue;
+            }
+            const std::size_t thread = ctx.placement().enter();
+            asio::io_context &worker = *contexts[thread];
+            if (thread != 0 && !moveSocket(socket, worker.get_executor())) {
+                ctx.placement().leave(thread); // the move closed it: the client sees the connection end
                 continue;
             }
             ++clients;
             auto session = std::make_shared<ClientSession>(ctx, std::move(socket), serverTls.load(), upstreamTls);
-            asio::co_spawn(worker, [this, session]() -> asio::awaitable<void> {
+            asio::co_spawn(worker, [this, session, thread]() -> asio::awaitable<void> {
                 co_await session->run();
+                ctx.placement().leave(thread);
                 --clients;
             }, asio::detached);
         }

@@ -92,6 +92,11 @@ std::string prometheus(GatewayContext &ctx)
     metric(out, "writ_gateway_policy_version", "gauge", "Deployment version of the policy in force.",
            static_cast<double>(ctx.policyVersion()));
     metric(out, "writ_gateway_sessions", "gauge", "Authenticated client sessions now.", static_cast<double>(ctx.sessions().size()));
+    out << "# HELP writ_gateway_io_thread_connections Client connections each I/O thread serves now.\n"
+           "# TYPE writ_gateway_io_thread_connections gauge\n";
+    const std::vector<int> perThread = ctx.placement().connectionsPerThread();
+    for (std::size_t i = 0; i < perThread.size(); ++i)
+        out << "writ_gateway_io_thread_connections{thread=\"" << i << "\"} " << perThread[i] << '\n';
     metric(out, "writ_gateway_connections_total", "counter", "TCP connections accepted.", static_cast<double>(m.connectionsAccepted));
     metric(out, "writ_gateway_connections_refused_busy_total", "counter", "Connections refused at max_clients.",
            static_cast<double>(m.connectionsRefusedBusy));

@@ -58,28 +58,32 @@ std::size_t Stream::sendNow(std::span<const std::uint8_t> bytes)
     return ec ? 0 : sent; // would block, or an error the asynchronous write reports
 }
 
-bool Stream::moveTo(const asio::any_io_executor &executor)
+bool moveSocket(asio::ip::tcp::socket &socket, const asio::any_io_executor &executor)
 {
-    if (m_tls || !m_socket.is_open())
-        return false;
-    if (m_socket.get_executor() == executor)
+    if (socket.get_executor() == executor)
         return true;
     asio::error_code ec;
-    const auto protocol = m_socket.local_endpoint(ec).protocol();
-    if (ec)
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    const auto handle = ec ? -1 : socket.release(ec); // deregisters from the old thread's reactor, keeps the descriptor
+    if (ec) {
+        socket.close(ec);
         return false;
-    const auto handle = m_socket.release(ec); // deregisters from the old thread's reactor, keeps the descriptor
-    if (ec)
-        return false;
+    }
     asio::ip::tcp::socket moved(executor);
     moved.assign(protocol, handle, ec);
     if (ec) {
         ::close(handle);
-        m_socket.close(ec);
-        return false; // closed: the caller connects anew
+        return false;
     }
-    m_socket = std::move(moved);
+    socket = std::move(moved);
     return true;
+}
+
+bool Stream::moveTo(const asio::any_io_executor &executor)
+{
+    if (m_tls || !m_socket.is_open())
+        return false;
+    return moveSocket(m_socket, executor); // on failure closed: the caller connects anew
 }
 
 void Stream::close()

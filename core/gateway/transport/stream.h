@@ -14,6 +14,10 @@
 
 namespace writ::gateway {
 
+/// Hands a socket with nothing pending to `executor`'s I/O thread, keeping the connection. False when
+/// it could not move; the socket is then closed.
+bool moveSocket(asio::ip::tcp::socket &socket, const asio::any_io_executor &executor);
+
 class Stream
 {
 public:
@@ -26,10 +30,10 @@ public:
     asio::awaitable<std::size_t> readSome(std::span<std::uint8_t> buffer);
     asio::awaitable<void> writeAll(std::span<const std::uint8_t> bytes);
 
-    /// Moves a plain connection to `executor`'s I/O thread, so that a session relays it on its own
-    /// thread instead of waking another one for every read. Only between uses (nothing pending) and
-    /// only without TLS, whose engine keeps timers on the thread it started on: false when it stays
-    /// (still usable) or when the move failed (then closed).
+    /// Moves a plain connection to `executor`'s I/O thread (moveSocket), so that a session relays it
+    /// on its own thread instead of waking another one for every read. Only between uses (nothing
+    /// pending) and only without TLS, whose engine keeps timers on the thread it started on: false
+    /// when it stays (TLS: still usable) or when the move failed (then closed).
     bool moveTo(const asio::any_io_executor &executor);
 
     /// Closes at once; pending reads and writes fail. Safe to call more than once.
