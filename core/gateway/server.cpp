@@ -68,7 +68,6 @@ struct GatewayServer::Impl
     std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
     std::atomic<std::shared_ptr<asio::ssl::context>> serverTls; ///< replaced on SIGHUP; sessions keep the one they began with
     asio::ssl::context upstreamTls{asio::ssl::context::tls_client};
-    std::atomic<int> clients{0};
     std::atomic<bool> stopping{false};
     std::atomic<bool> draining{false};
     std::unique_ptr<StateListener> listener;
@@ -126,6 +125,8 @@ struct GatewayServer::Impl
             std::cerr << "writ-gateway: SIGHUP: " << key << " changed; it takes effect when the gateway restarts\n";
     }
 
+    int clients() const { return ctx.placement().connections(); }
+
     asio::awaitable<void> refuseBusy(asio::ip::tcp::socket socket)
     {
         protocol::ErrorFields e;
@@ -148,7 +149,7 @@ struct GatewayServer::Impl
             co_await acceptor->async_accept(socket, asio::use_awaitable);
             socket.set_option(asio::ip::tcp::no_delay(true));
             ++ctx.metrics().connectionsAccepted;
-            if (clients.load() >= ctx.config().maxClients) {
+            if (clients() >= ctx.config().maxClients) {
                 ++ctx.metrics().connectionsRefusedBusy;
                 asio::co_spawn(*contexts[0], refuseBusy(std::move(socket)), asio::detached);
                 continue;
@@ -159,12 +160,10 @@ struct GatewayServer::Impl
                 ctx.placement().leave(thread); // the move closed it: the client sees the connection end
                 continue;
             }
-            ++clients;
             auto session = std::make_shared<ClientSession>(ctx, std::move(socket), serverTls.load(), upstreamTls);
             asio::co_spawn(worker, [this, session, thread]() -> asio::awaitable<void> {
                 co_await session->run();
                 ctx.placement().leave(thread);
-                --clients;
             }, asio::detached);
         }
     }
@@ -174,20 +173,20 @@ struct GatewayServer::Impl
     /// audit log is flushed last.
     asio::awaitable<void> drain()
     {
-        std::cerr << "writ-gateway: shutting down: " << clients.load() << " client(s) connected; waiting up to "
+        std::cerr << "writ-gateway: shutting down: " << clients() << " client(s) connected; waiting up to "
                   << ctx.config().shutdownTimeout.count() << " s for them to finish (a second signal stops at once)\n";
         asio::error_code ignored;
         acceptor->close(ignored);
         asio::steady_timer timer(co_await asio::this_coro::executor);
         const auto deadline = std::chrono::steady_clock::now() + ctx.config().shutdownTimeout;
-        while (clients.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        while (clients() > 0 && std::chrono::steady_clock::now() < deadline) {
             timer.expires_after(std::chrono::milliseconds(50));
             co_await timer.async_wait(asio::use_awaitable);
         }
         if (const std::size_t n = ctx.sessions().terminateAll("the gateway is shutting down; connect again"); n > 0) {
             std::cerr << "writ-gateway: ended " << n << " session(s) still connected\n";
             const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-            while (clients.load() > 0 && std::chrono::steady_clock::now() < grace) {
+            while (clients() > 0 && std::chrono::steady_clock::now() < grace) {
                 timer.expires_after(std::chrono::milliseconds(50));
                 co_await timer.async_wait(asio::use_awaitable);
             }

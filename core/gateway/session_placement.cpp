@@ -27,6 +27,14 @@ void SessionPlacement::leave(std::size_t thread)
         m_connections[thread].fetch_sub(1, std::memory_order_relaxed);
 }
 
+int SessionPlacement::connections() const
+{
+    int all = 0;
+    for (std::size_t i = 0; i < m_threads; ++i)
+        all += m_connections[i].load(std::memory_order_relaxed);
+    return all;
+}
+
 std::vector<int> SessionPlacement::connectionsPerThread() const
 {
     std::vector<int> out(m_threads);

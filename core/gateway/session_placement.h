@@ -29,6 +29,8 @@ public:
     /// The connection counted on `thread` has ended.
     void leave(std::size_t thread);
 
+    /// Connections on all threads now (max_clients, the shutdown drain).
+    int connections() const;
     /// Connections on each thread now, for /metrics.
     std::vector<int> connectionsPerThread() const;
 
