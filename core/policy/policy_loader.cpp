@@ -279,6 +279,27 @@ std::optional<Duration> PolicyReader::duration(const YAML::Node &node, const std
     return std::nullopt;
 }
 
+/// `[]`, or a key with nothing after its colon (null): lists read both as empty, so a rule that refuses an
+/// empty list must refuse both, or `ops:` alone would pass where `ops: []` does not (and the policy's
+/// canonical form, which writes `[]`, would not load).
+static bool isEmptyList(const YAML::Node &node)
+{
+    return node.IsNull() || (node.IsSequence() && node.size() == 0);
+}
+
+/// Where to point at `map`'s value for `key`: the value, or, when it is null (nothing after the colon,
+/// which YAML places at whatever comes next, often the next line), the key itself.
+static YAML::Node valueOrKey(const YAML::Node &map, const char *key)
+{
+    const YAML::Node value = map[key];
+    if (!value.IsNull())
+        return value;
+    for (const auto &kv : map)
+        if (kv.first.IsScalar() && kv.first.Scalar() == key)
+            return kv.first;
+    return value;
+}
+
 std::vector<std::string> PolicyReader::stringList(const YAML::Node &node, const std::string &what)
 {
     std::vector<std::string> out;
@@ -671,8 +692,8 @@ void PolicyReader::readTask(const YAML::Node &node, const Agent &agent, TaskType
         task.stepUp = stepUpList(v, "step_up of " + name);
     if (const auto v = node["statements"]) {
         task.statements = stringList(v, "statements");
-        if (v.IsSequence() && task.statements.empty())
-            error(v, "policy.empty-allowlist", "statements of " + name + " is an empty list: the task could run nothing",
+        if (isEmptyList(v))
+            error(valueOrKey(node, "statements"), "policy.empty-allowlist", "statements of " + name + " is an empty list: the task could run nothing",
                   "list the SQL templates it may run, or remove `statements:` to allow anything in scope");
     }
     if (const auto v = node["limits"]; v && checkMap(v, "limits of " + name, kLimitsKeys)) {
@@ -730,8 +751,8 @@ void PolicyReader::readScope(const YAML::Node &node, const Agent &agent, const T
                 error(v, "policy.unknown-operation", "unknown operation '" + op + "' in " + what, hint);
             }
         }
-        if (v.IsSequence() && v.size() == 0)
-            error(v, "policy.no-operations", what + " allows no operation", "list at least one of select, insert, update, delete");
+        if (isEmptyList(v))
+            error(valueOrKey(node, "ops"), "policy.no-operations", what + " allows no operation", "list at least one of select, insert, update, delete");
     } else {
         error(node, "policy.no-operations", what + " has no `ops:`", "add e.g. `ops: [select]`");
     }
@@ -743,8 +764,8 @@ void PolicyReader::readScope(const YAML::Node &node, const Agent &agent, const T
             for (const auto &c : *scope.columns)
                 if (!isValidColumnName(c))
                     error(v, "policy.bad-column", "'" + c + "' is not a column name", "use the column's unquoted name");
-            if (v.IsSequence() && scope.columns->empty())
-                error(v, "policy.no-columns", what + " lists no columns", "list the columns, or remove `columns:` to allow all");
+            if (isEmptyList(v))
+                error(valueOrKey(node, "columns"), "policy.no-columns", what + " lists no columns", "list the columns, or remove `columns:` to allow all");
         }
         record(path + "/columns", v);
         recordItems(path + "/columns", v);

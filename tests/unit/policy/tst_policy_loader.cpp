@@ -114,6 +114,13 @@ private slots:
         QTest::newRow("yaml syntax error") << "ops: [select], columns: [id, subject" << "ops: [select, columns: [id, subject"
                                            << "policy.yaml-syntax" << 15 << 0 << "indentation";
         QTest::newRow("no ops") << "ops: [select], columns: [id, subject" << "columns: [id, subject" << "policy.no-operations" << 15 << 27 << "ops: [select]";
+        QTest::newRow("empty ops") << "ops: [select], columns: [id, subject" << "ops: [], columns: [id, subject" << "policy.no-operations" << 15 << 0 << "at least one";
+        // A key with nothing after it is null, which must not read as "no restriction" (found by fuzz_policy_loader).
+        QTest::newRow("null ops") << "ops: [select], columns: [id, subject" << "ops, columns: [id, subject" << "policy.no-operations" << 15 << 0 << "at least one";
+        QTest::newRow("empty columns") << "columns: [id, subject, customer_id]" << "columns: []" << "policy.no-columns" << 15 << 0 << "remove `columns:`";
+        QTest::newRow("null columns") << "columns: [id, subject, customer_id]" << "columns" << "policy.no-columns" << 15 << 0 << "remove `columns:`";
+        QTest::newRow("empty statements") << "ttl: 5m" << "ttl: 5m\n        statements: []" << "policy.empty-allowlist" << 13 << 0 << "SQL templates";
+        QTest::newRow("null statements") << "ttl: 5m" << "ttl: 5m\n        statements:" << "policy.empty-allowlist" << 13 << 9 << "SQL templates";
         QTest::newRow("duplicate key") << "    owner: team@example.com" << "    owner: team@example.com\n    owner: other@example.com"
                                        << "policy.duplicate-key" << 9 << 5 << "only the first";
     }
