@@ -94,7 +94,7 @@ private slots:
         QVERIFY2(alone.connectionMessages().contains("FATAL:  58030: writ: the statement's answer was withheld"),
                  qPrintable(alone.connectionMessages()));
         QVERIFY2(m_gw.running(), qPrintable(m_gw.log()));
-        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("audit write failed"), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("audit write failed"), 5000);
         QVERIFY(!metrics().contains("writ_gateway_audit_failures_total 0"));
 
         // Room again: statements run, and the chain has no gap or half line.
@@ -156,10 +156,12 @@ private slots:
         Session fresh(m_gw.gatewayDsn(task.credential));
         QVERIFY2(fresh.exec("SELECT count(*) FROM public.tickets").ok, qPrintable(m_gw.log()));
         QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("writ_gateway_state_listening 1"), 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("listening for revocations again"), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("listening for revocations again"), 5000);
         const auto ended = runWrit({"task", "end", task.id, "--db", m_gw.dsn});
         QCOMPARE(ended.exitCode, 0);
-        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("session(s) of task " + task.id), 2000);
+        // That the listener works again, not how fast: the one-second bound is tst_gateway_psql's, on a
+        // quiet gateway; here it has just reconnected everything, on a machine running other tests.
+        QTRY_VERIFY_WITH_TIMEOUT(m_gw.log().contains("session(s) of task " + task.id), 5000);
     }
 
     void clientVanishingReleasesItsDatabaseConnection()
@@ -178,7 +180,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(owner.exec(backends).rows.at(0).at(0), QStringLiteral("1"), 10000);
         psql.kill();
         psql.waitForFinished();
-        QTRY_COMPARE_WITH_TIMEOUT(owner.exec(backends).rows.at(0).at(0), QStringLiteral("0"), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(owner.exec(backends).rows.at(0).at(0), QStringLiteral("0"), 5000);
     }
 
     void restartKeepsTasksAndTheAuditChain()
