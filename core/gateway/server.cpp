@@ -168,6 +168,17 @@ struct GatewayServer::Impl
         }
     }
 
+    /// Returns once no client is connected, or when `limit` has passed.
+    asio::awaitable<void> untilNoClients(std::chrono::steady_clock::duration limit)
+    {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (clients() > 0 && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(50));
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+    }
+
     /// Graceful shutdown: no new clients; sessions finish their work and disconnect on their own
     /// until shutdown_timeout, then the rest are told the gateway is shutting down (57P01); the
     /// audit log is flushed last.
@@ -177,19 +188,10 @@ struct GatewayServer::Impl
                   << ctx.config().shutdownTimeout.count() << " s for them to finish (a second signal stops at once)\n";
         asio::error_code ignored;
         acceptor->close(ignored);
-        asio::steady_timer timer(co_await asio::this_coro::executor);
-        const auto deadline = std::chrono::steady_clock::now() + ctx.config().shutdownTimeout;
-        while (clients() > 0 && std::chrono::steady_clock::now() < deadline) {
-            timer.expires_after(std::chrono::milliseconds(50));
-            co_await timer.async_wait(asio::use_awaitable);
-        }
+        co_await untilNoClients(ctx.config().shutdownTimeout);
         if (const std::size_t n = ctx.sessions().terminateAll("the gateway is shutting down; connect again"); n > 0) {
             std::cerr << "writ-gateway: ended " << n << " session(s) still connected\n";
-            const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-            while (clients() > 0 && std::chrono::steady_clock::now() < grace) {
-                timer.expires_after(std::chrono::milliseconds(50));
-                co_await timer.async_wait(asio::use_awaitable);
-            }
+            co_await untilNoClients(std::chrono::seconds(2));
         }
         if (!ctx.audit().flush())
             std::cerr << "writ-gateway: " << ctx.audit().error() << "\n";
